@@ -1,0 +1,234 @@
+//! Check: a set of policy files → findings (YAML, schema, checklist, suppressions).
+
+mod finding;
+pub mod schema;
+mod suppress;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+pub use finding::{Finding, Related, Severity};
+
+use crate::load::{self, Node, Path, Source};
+use crate::policy::{Pack, Policy};
+use crate::rules::{self, Check, Context};
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub today: NaiveDate,
+    /// Packs added on top of each policy's own `compliance`.
+    pub packs: BTreeSet<Pack>,
+}
+
+impl Options {
+    #[cfg(test)]
+    pub fn for_tests() -> Options {
+        Options {
+            today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid date"),
+            packs: BTreeSet::new(),
+        }
+    }
+}
+
+/// A policy that loaded and passed the schema.
+pub struct Loaded {
+    pub source: Arc<Source>,
+    pub doc: Node,
+    pub policy: Policy,
+}
+
+#[derive(Default)]
+pub struct Report {
+    pub files: usize,
+    pub findings: Vec<Finding>,
+    /// A file could not be read at all (exit code 2).
+    pub unreadable: bool,
+    pub policies: Vec<Loaded>,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.is_active() && f.severity == severity)
+            .count()
+    }
+    pub fn suppressed(&self) -> usize {
+        self.findings.iter().filter(|f| !f.is_active()).count()
+    }
+}
+
+/// Expands folders into their `*.yaml` / `*.yml` files, sorted, so output is stable.
+pub fn expand_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files
+}
+
+/// Reads and lints files; unreadable ones become `input-unreadable` findings.
+pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Report {
+    let mut sources = Vec::new();
+    let mut unreadable = Vec::new();
+    for path in expand_paths(paths) {
+        match load::read(&path) {
+            Ok(source) => sources.push(source),
+            Err(err) => {
+                let source = Source::new(path.display().to_string(), "");
+                unreadable.push(Finding::new(
+                    rules::INPUT_UNREADABLE,
+                    Severity::Error,
+                    err.to_string(),
+                    &source,
+                    load::Span::default(),
+                    Path::root(),
+                ));
+            }
+        }
+    }
+    let mut report = lint_sources(sources, options);
+    report.files += unreadable.len();
+    report.unreadable = !unreadable.is_empty();
+    unreadable.append(&mut report.findings);
+    report.findings = unreadable;
+    report
+}
+
+/// Lints policies already in memory.
+pub fn lint_sources(sources: Vec<Arc<Source>>, options: &Options) -> Report {
+    let mut report = Report {
+        files: sources.len(),
+        ..Report::default()
+    };
+    let mut docs = Vec::new();
+    for source in sources {
+        match load::yaml::parse(&source) {
+            Err(err) => {
+                let mut f = Finding::new(
+                    rules::YAML_SYNTAX,
+                    Severity::Error,
+                    &err.message,
+                    &source,
+                    err.span,
+                    Path::root(),
+                );
+                if let Some(help) = &err.help {
+                    f = f.with_help(help);
+                }
+                if let Some((span, label)) = err.related {
+                    f = f.with_related(Related {
+                        source: Arc::clone(&source),
+                        span,
+                        label,
+                    });
+                }
+                report.findings.push(f);
+            }
+            Ok(doc) => match schema::validate(&doc, &source) {
+                Ok(policy) => report.policies.push(Loaded {
+                    source: Arc::clone(&source),
+                    doc: doc.clone(),
+                    policy,
+                }),
+                Err(mut findings) => report.findings.append(&mut findings),
+            },
+        }
+        docs.push(source);
+    }
+
+    let contexts: Vec<Context> = report
+        .policies
+        .iter()
+        .map(|loaded| Context {
+            policy: &loaded.policy,
+            doc: &loaded.doc,
+            source: &loaded.source,
+            packs: loaded
+                .policy
+                .compliance
+                .iter()
+                .chain(&options.packs)
+                .copied()
+                .collect(),
+            today: options.today,
+        })
+        .collect();
+    let mut checklist = Vec::new();
+    for rule in rules::RULES {
+        match rule.check {
+            Check::Policy(check) => {
+                for cx in &contexts {
+                    checklist.extend(check(cx).into_iter().map(|v| to_finding(rule, v, cx)));
+                }
+            }
+            Check::PolicySet(check) => {
+                for set in check(&contexts) {
+                    let cx = &contexts[set.policy];
+                    let mut finding = to_finding(rule, set.violation, cx);
+                    for (other, path, label) in set.related {
+                        let other = &contexts[other];
+                        let span = schema::locate(other.doc, &path, other.source).0;
+                        finding = finding.with_related(Related {
+                            source: Arc::clone(other.source),
+                            span,
+                            label,
+                        });
+                    }
+                    checklist.push(finding);
+                }
+            }
+            Check::Builtin => {}
+        }
+    }
+    drop(contexts);
+
+    for source in &docs {
+        let doc = report
+            .policies
+            .iter()
+            .find(|p| Arc::ptr_eq(&p.source, source))
+            .map(|p| &p.doc);
+        report
+            .findings
+            .extend(suppress::apply(source, doc, &mut checklist));
+    }
+    report.findings.append(&mut checklist);
+    report.findings.sort_by(|a, b| {
+        (&a.source.name, a.span.start, a.rule).cmp(&(&b.source.name, b.span.start, b.rule))
+    });
+    report
+}
+
+fn to_finding(rule: &rules::Rule, v: rules::Violation, cx: &Context) -> Finding {
+    let span = v
+        .span
+        .unwrap_or_else(|| schema::locate(cx.doc, &v.path, cx.source).0);
+    let finding = Finding::new(
+        rule.id,
+        v.severity.unwrap_or(rule.severity),
+        &v.message,
+        cx.source,
+        span,
+        v.path,
+    );
+    match v.help {
+        Some(help) => finding.with_help(help),
+        None => finding,
+    }
+}

@@ -1,0 +1,148 @@
+//! The command line: parses arguments, runs a command, maps outcomes to the
+//! documented exit codes (0 clean, 1 findings, 2 usage or input error).
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use crate::check::{self, Options, Severity};
+use crate::policy::Pack;
+use crate::report::{self, Format};
+use crate::rules;
+
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "gatectl",
+    version,
+    about = "Policy-as-code for LLM API gateways in front of Anthropic's API"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate policies against the JSON Schema and the hardening checklist.
+    Lint(LintArgs),
+    /// Print the policy JSON Schema.
+    Schema,
+    /// List every rule: ID, severity, title.
+    Rules,
+    /// Explain a rule: why it exists, where it comes from, how to fix it.
+    Explain {
+        /// Rule ID, e.g. tls-min-version.
+        id: String,
+    },
+}
+
+#[derive(Args)]
+struct LintArgs {
+    /// Policy files or folders (folders: every *.yaml / *.yml in them).
+    #[arg(default_value = "policies")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    policy: PolicyOptions,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+/// Options that decide how a policy is judged; shared by every command that reads policies.
+#[derive(Args)]
+struct PolicyOptions {
+    /// The date rotation checks count from (YYYY-MM-DD; default: today, UTC).
+    #[arg(long, value_parser = parse_date)]
+    today: Option<NaiveDate>,
+    /// Compliance pack to add on top of each policy's own `compliance` (repeatable).
+    #[arg(long = "pack", value_enum)]
+    packs: Vec<Pack>,
+}
+
+impl PolicyOptions {
+    fn options(&self) -> Options {
+        Options {
+            today: self
+                .today
+                .unwrap_or_else(|| chrono::Utc::now().date_naive()),
+            packs: self.packs.iter().copied().collect::<BTreeSet<_>>(),
+        }
+    }
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| format!("`{text}` is not a date (YYYY-MM-DD): {e}"))
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() {
+                EXIT_USAGE
+            } else {
+                EXIT_CLEAN
+            };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Lint(args) => lint(&args),
+        Command::Schema => print(&check::schema::to_pretty_string()),
+        Command::Rules => print(&report::rules_table()),
+        Command::Explain { id } => explain(&id),
+    };
+    ExitCode::from(code)
+}
+
+fn print(text: &str) -> u8 {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (`gatectl rules | head`) is not an error worth a panic.
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    EXIT_CLEAN
+}
+
+fn lint(args: &LintArgs) -> u8 {
+    let report = check::lint_paths(&args.paths, &args.policy.options());
+    let style = report::Style::detect();
+    print(&report::render(&report, args.format, &style));
+    if report.unreadable {
+        EXIT_USAGE
+    } else if report.count(Severity::Error) > 0
+        || (args.deny_warnings && report.count(Severity::Warning) > 0)
+    {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
+}
+
+fn explain(id: &str) -> u8 {
+    match rules::find(id) {
+        Some(rule) => print(&report::explain(rule)),
+        None => {
+            let ids: Vec<String> = rules::RULES.iter().map(|r| r.id.to_string()).collect();
+            let hint = check::schema::did_you_mean(id, &ids).map_or_else(
+                || "run `gatectl rules` for the list".into(),
+                |b| format!("did you mean `{b}`?"),
+            );
+            eprintln!(
+                "error: no rule `{}`; {hint}",
+                crate::credentials::redact(id)
+            );
+            EXIT_USAGE
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! Markdown: a pull-request comment.
+
+use crate::check::{Report, Severity};
+
+/// Escapes a table cell: pipes, line breaks and backticks cannot break out of it.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+        .replace('`', "'")
+}
+
+pub fn render(report: &Report) -> String {
+    let errors = report.count(Severity::Error);
+    let icon = if errors > 0 {
+        "❌"
+    } else if report.count(Severity::Warning) > 0 {
+        "⚠️"
+    } else {
+        "✅"
+    };
+    let mut out = format!(
+        "### {icon} gatectl lint: {}\n\n",
+        super::summary_line(report)
+    );
+    let owners: Vec<String> = report
+        .policies
+        .iter()
+        .filter_map(|p| {
+            p.policy
+                .owner
+                .as_ref()
+                .map(|o| format!("`{}`: {}", cell(&p.source.name), cell(o)))
+        })
+        .collect();
+    if !owners.is_empty() {
+        out.push_str(&format!("Owners: {}\n\n", owners.join(", ")));
+    }
+    let active: Vec<_> = report.findings.iter().filter(|f| f.is_active()).collect();
+    if !active.is_empty() {
+        out.push_str("| Severity | Rule | Location | Message |\n|---|---|---|---|\n");
+        for f in active {
+            let mut message = cell(&f.message);
+            if let Some(help) = &f.help {
+                message.push_str(&format!("<br>_{}_", cell(help)));
+            }
+            out.push_str(&format!(
+                "| {} | `{}` | `{}` | {} |\n",
+                f.severity.as_str(),
+                f.rule,
+                cell(&super::location(f)),
+                message
+            ));
+        }
+    }
+    let suppressed: Vec<_> = report.findings.iter().filter(|f| !f.is_active()).collect();
+    if !suppressed.is_empty() {
+        out.push_str(&format!("\n<details><summary>{} suppressed</summary>\n\n| Rule | Location | Reason |\n|---|---|---|\n", suppressed.len()));
+        for f in suppressed {
+            out.push_str(&format!(
+                "| `{}` | `{}` | {} |\n",
+                f.rule,
+                cell(&super::location(f)),
+                cell(f.suppressed.as_deref().unwrap_or_default())
+            ));
+        }
+        out.push_str("\n</details>\n");
+    }
+    out
+}

@@ -1,0 +1,120 @@
+//! Text: a miette report per finding, with the (masked) YAML snippet.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
+
+use super::Style;
+use crate::check::{Finding, Report, Severity};
+
+struct Shown<'a> {
+    finding: &'a Finding,
+    source: Option<NamedSource<Arc<String>>>,
+    help: Option<String>,
+}
+
+impl fmt::Debug for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Shown<'_> {}
+
+impl Diagnostic for Shown<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.finding.rule))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
+        let f = self.finding;
+        let label = if f.path.is_root() {
+            None
+        } else {
+            Some(f.path.to_string())
+        };
+        let primary = LabeledSpan::new_primary_with_span(label, f.span);
+        let related = f
+            .related
+            .iter()
+            .filter(|r| Arc::ptr_eq(&r.source, &f.source))
+            .map(|r| LabeledSpan::new_with_span(Some(r.label.clone()), r.span));
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}
+
+pub fn render(report: &Report, style: &Style) -> String {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
+    // Mask credentials in each source once; snippets show only the masked text.
+    let mut masked: HashMap<*const crate::load::Source, Arc<String>> = HashMap::new();
+    let mut out = String::new();
+    for finding in report.findings.iter().filter(|f| f.is_active()) {
+        let source = (!finding.source.text.is_empty()).then(|| {
+            let text = masked
+                .entry(Arc::as_ptr(&finding.source))
+                .or_insert_with(|| {
+                    Arc::new(crate::credentials::mask_in_place(&finding.source.text))
+                });
+            NamedSource::new(finding.source.name.clone(), Arc::clone(text))
+        });
+        let elsewhere = finding
+            .related
+            .iter()
+            .filter(|r| !Arc::ptr_eq(&r.source, &finding.source))
+            .map(|r| {
+                let (line, column) = r.source.line_col(r.span.start);
+                format!("{}: {}:{line}:{column}", r.label, r.source.name)
+            });
+        let help: Vec<String> = finding.help.iter().cloned().chain(elsewhere).collect();
+        let shown = Shown {
+            finding,
+            source,
+            help: (!help.is_empty()).then(|| help.join("\n")),
+        };
+        if shown.source.is_none() {
+            out.push_str(&format!(
+                "{}[{}]: {}: {}\n",
+                finding.severity.as_str(),
+                finding.rule,
+                super::location(finding),
+                finding.message
+            ));
+            continue;
+        }
+        let _ = handler.render_report(&mut out, &shown);
+    }
+    out.push_str(&super::summary_line(report));
+    out.push('\n');
+    out
+}

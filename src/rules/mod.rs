@@ -1,0 +1,253 @@
+//! The hardening checklist: one file per rule, registered once in [`RULES`].
+//!
+//! To add a rule: copy a small rule file (e.g. `tls_min_version.rs`), give it a
+//! new ID (IDs are never reused), write its docs in the `## What it does /
+//! ## Why is this bad? / ## Example / ## How to fix` form that `gatectl explain`
+//! prints, add unit tests beside it, and list it in `RULES` below.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::check::Severity;
+use crate::load::{Node, Path, Source, Span};
+use crate::policy::{Environment, Pack, Policy};
+
+mod alerts_missing;
+mod audit_bodies;
+mod audit_disabled;
+mod audit_redaction;
+mod audit_retention;
+mod auth_none;
+mod builtin;
+mod consumer_credential_kind;
+mod consumer_duplicate;
+mod environment_shared_secret;
+mod gdpr_region;
+mod headers_forward_credential;
+mod headers_forward_missing;
+mod mtls_cert_validity;
+mod mtls_incomplete;
+mod mtls_key_size;
+mod network_invalid_cidr;
+mod network_open_allowlist;
+mod oauth2_incomplete;
+mod oauth2_pkce;
+mod oauth2_token_lifetime;
+mod rate_limit_burst;
+mod rate_limit_missing;
+mod rate_limit_shared_state_tls;
+mod rotation_issued_date;
+mod rotation_key_age;
+mod rotation_period;
+mod secret_inline;
+mod secret_reference_invalid;
+mod streaming_buffered;
+mod tls_hsts;
+mod tls_min_version;
+mod tls_missing;
+mod tls_weak_cipher;
+mod upstream_plain_http;
+
+pub use builtin::{INPUT_UNREADABLE, SUPPRESSION_INVALID, SUPPRESSION_UNUSED, YAML_SYNTAX};
+
+/// Every rule, in the order `gatectl rules` lists them. IDs are stable and never reused.
+pub static RULES: &[&Rule] = &[
+    &builtin::INPUT_UNREADABLE_RULE,
+    &builtin::YAML_SYNTAX_RULE,
+    &builtin::SCHEMA_VIOLATION_RULE,
+    &builtin::UNKNOWN_KEY_RULE,
+    &builtin::SUPPRESSION_INVALID_RULE,
+    &builtin::SUPPRESSION_UNUSED_RULE,
+    &secret_inline::RULE,
+    &secret_reference_invalid::RULE,
+    &environment_shared_secret::RULE,
+    &tls_missing::RULE,
+    &tls_min_version::RULE,
+    &tls_weak_cipher::RULE,
+    &tls_hsts::RULE,
+    &auth_none::RULE,
+    &oauth2_incomplete::RULE,
+    &oauth2_pkce::RULE,
+    &oauth2_token_lifetime::RULE,
+    &mtls_incomplete::RULE,
+    &mtls_key_size::RULE,
+    &mtls_cert_validity::RULE,
+    &consumer_credential_kind::RULE,
+    &consumer_duplicate::RULE,
+    &rate_limit_missing::RULE,
+    &rate_limit_burst::RULE,
+    &rate_limit_shared_state_tls::RULE,
+    &network_open_allowlist::RULE,
+    &network_invalid_cidr::RULE,
+    &audit_disabled::RULE,
+    &audit_redaction::RULE,
+    &audit_bodies::RULE,
+    &audit_retention::RULE,
+    &rotation_period::RULE,
+    &rotation_key_age::EXPIRED_RULE,
+    &rotation_key_age::EXPIRING_RULE,
+    &rotation_issued_date::RULE,
+    &headers_forward_credential::RULE,
+    &headers_forward_missing::RULE,
+    &upstream_plain_http::RULE,
+    &streaming_buffered::RULE,
+    &alerts_missing::RULE,
+    &gdpr_region::RULE,
+];
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.id.eq_ignore_ascii_case(id))
+}
+
+/// A rule: its identity, its documentation and its check.
+pub struct Rule {
+    /// Stable, readable ID (`tls-min-version`), used in output and suppressions.
+    pub id: &'static str,
+    /// Severity without compliance packs: MUST in the seeds → error, SHOULD → warning.
+    pub severity: Severity,
+    /// One line, shown by `gatectl rules`.
+    pub title: &'static str,
+    /// The seed document and section the rule comes from.
+    pub seed: &'static str,
+    /// How compliance packs change the rule ("" when they do not).
+    pub packs: &'static str,
+    /// Long explanation (markdown): What it does / Why is this bad? / Example / How to fix.
+    pub docs: &'static str,
+    pub check: Check,
+}
+
+pub enum Check {
+    /// Looks at one policy.
+    Policy(fn(&Context) -> Vec<Violation>),
+    /// Looks at every policy linted together (a folder).
+    PolicySet(fn(&[Context]) -> Vec<SetViolation>),
+    /// Reported by the loader, the schema or the suppression pass, not by a check.
+    Builtin,
+}
+
+/// What a rule sees of one policy.
+pub struct Context<'a> {
+    pub policy: &'a Policy,
+    pub doc: &'a Node,
+    pub source: &'a Arc<Source>,
+    /// The policy's own `compliance` packs plus those given with `--pack`.
+    pub packs: BTreeSet<Pack>,
+    /// The date rotation checks count from.
+    pub today: NaiveDate,
+}
+
+impl Context<'_> {
+    pub fn has_pack(&self, pack: Pack) -> bool {
+        self.packs.contains(&pack)
+    }
+    pub fn environment(&self) -> Environment {
+        self.policy.environment
+    }
+    pub fn is_production(&self) -> bool {
+        self.policy.environment == Environment::Production
+    }
+    pub fn is_development(&self) -> bool {
+        self.policy.environment == Environment::Development
+    }
+}
+
+/// One thing a rule found: data only; the engine locates and formats it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// The policy field at fault (may not exist, e.g. a missing section).
+    pub path: Path,
+    pub message: String,
+    pub help: Option<String>,
+    /// Overrides the rule's severity (e.g. stricter under a compliance pack).
+    pub severity: Option<Severity>,
+    /// Exact text to point at, when the path is not precise enough.
+    pub span: Option<Span>,
+}
+
+impl Violation {
+    pub fn new(path: &str, message: impl Into<String>) -> Violation {
+        Violation::at(Path::parse(path), message)
+    }
+    pub fn at(path: Path, message: impl Into<String>) -> Violation {
+        Violation {
+            path,
+            message: message.into(),
+            help: None,
+            severity: None,
+            span: None,
+        }
+    }
+    pub fn help(mut self, help: impl Into<String>) -> Violation {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn severity(mut self, severity: Severity) -> Violation {
+        self.severity = Some(severity);
+        self
+    }
+    pub fn span(mut self, span: Span) -> Violation {
+        self.span = Some(span);
+        self
+    }
+}
+
+/// A finding of a rule that spans files.
+#[derive(Debug, Clone)]
+pub struct SetViolation {
+    /// Index of the policy the finding belongs to.
+    pub policy: usize,
+    pub violation: Violation,
+    /// Where else the problem shows: (policy index, path, label).
+    pub related: Vec<(usize, Path, String)>,
+}
+
+/// Test support: lint a YAML text and keep what one rule found.
+#[cfg(test)]
+pub mod testing {
+    use crate::check::{lint_sources, Finding, Options};
+    use crate::load::Source;
+
+    /// A clean production policy the rule tests edit.
+    pub const BASE: &str = include_str!("../../tests/fixtures/base-production.yaml");
+
+    pub fn run(rule: &str, yaml: &str) -> Vec<Finding> {
+        run_with(rule, yaml, &Options::for_tests())
+    }
+
+    pub fn run_with(rule: &str, yaml: &str, options: &Options) -> Vec<Finding> {
+        let report = lint_sources(vec![Source::new("test.yaml", yaml)], options);
+        let schema_errors: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| {
+                f.rule == "schema-violation" || f.rule == "unknown-key" || f.rule == "yaml-syntax"
+            })
+            .map(|f| f.message.clone())
+            .collect();
+        assert!(
+            schema_errors.is_empty(),
+            "test policy is not schema-valid: {schema_errors:?}"
+        );
+        report
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == rule)
+            .collect()
+    }
+
+    /// `BASE` with the line containing `from` replaced by `to` (which may be several lines).
+    pub fn base_with(from: &str, to: &str) -> String {
+        assert!(BASE.contains(from), "fixture has no `{from}`");
+        BASE.replacen(from, to, 1)
+    }
+
+    /// 1-based lines of the findings.
+    pub fn lines(findings: &[Finding]) -> Vec<usize> {
+        findings.iter().map(|f| f.line_col().0).collect()
+    }
+}

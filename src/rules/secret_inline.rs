@@ -1,0 +1,150 @@
+use super::{Check, Context, Rule, Violation};
+use crate::check::Severity;
+use crate::credentials;
+use crate::load::{Node, NodeKind, Path, Span};
+use crate::policy::SCHEMES;
+
+pub static RULE: Rule = Rule {
+    id: "secret-inline",
+    severity: Severity::Error,
+    title: "Credential written in the policy file",
+    seed: "security-best-practices-enterprise-gateways.md § 1. Credentials & Secrets Management",
+    packs: "",
+    docs: r#"## What it does
+Searches the whole policy text — values, keys and comments — for anything
+that looks like a credential: vendor key formats (`sk-ant-`, `zpka_`, `tfk_`,
+`cnp_live_`, …), JWTs and long high-entropy tokens. The finding shows the
+value masked (`sk-ant-****`), never in full.
+
+## Why is this bad?
+"DON'T: Store secrets in plaintext config files" and "DON'T: Commit secrets
+to version control". A policy file is reviewed, copied and committed; a key
+in it (even in a comment) is readable by everyone with repository access and
+stays in the history after it is deleted.
+
+## Example
+```yaml
+upstream:
+  api_key: sk-ant-api03-…   # the provider key itself
+```
+
+## How to fix
+Store the key in a secret manager, reference it, and rotate the key: it has
+already been exposed.
+```yaml
+upstream:
+  api_key: vault:secret/claude-code#provider_key
+```"#,
+    check: Check::Policy(check),
+};
+
+/// Where a credential sits in the document.
+enum Place {
+    Value(Path),
+    /// In the key of an entry of this mapping.
+    Key(Path),
+    Comment,
+}
+
+/// The key or scalar value whose span contains `offset`.
+fn place_at(node: &Node, path: &Path, offset: usize) -> Option<Place> {
+    let contains = |span: Span| span.start <= offset && offset < span.end;
+    match &node.kind {
+        NodeKind::Map(entries) => entries.iter().find_map(|e| {
+            if contains(e.key_span) {
+                Some(Place::Key(path.clone()))
+            } else {
+                place_at(&e.value, &path.key(e.key.as_str()), offset)
+            }
+        }),
+        NodeKind::Seq(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, item)| place_at(item, &path.index(i), offset)),
+        _ => contains(node.span).then(|| Place::Value(path.clone())),
+    }
+}
+
+fn check(cx: &Context) -> Vec<Violation> {
+    let text = &cx.source.text;
+    credentials::find(text)
+        .into_iter()
+        .map(|cred| {
+            let redacted = credentials::redact(&text[cred.range.clone()]);
+            // Paths are redacted too: a key higher up may itself look like a credential.
+            let shown = |path: &Path| credentials::redact(&path.to_string());
+            let (path, place) = match place_at(cx.doc, &Path::root(), cred.range.start).unwrap_or(Place::Comment) {
+                Place::Value(path) => {
+                    let place = format!("`{}`", shown(&path));
+                    (path, place)
+                }
+                Place::Key(path) if path.is_root() => (path, "a top-level key".to_string()),
+                Place::Key(path) => {
+                    let place = format!("a key of `{}`", shown(&path));
+                    (path, place)
+                }
+                Place::Comment => (Path::root(), "a comment".to_string()),
+            };
+            Violation::at(path, format!("credential-looking value `{redacted}` in {place}"))
+                .help(format!("store it in a secret manager and reference it ({SCHEMES}); rotate it, since it has been committed"))
+                .span(Span::new(cred.range.start, cred.range.end))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::{base_with, lines, run, BASE};
+
+    const KEY: &str = "sk-ant-api03-AbCdEf0123456789xyzXYZ";
+
+    #[test]
+    fn base_passes() {
+        assert!(run("secret-inline", BASE).is_empty());
+    }
+
+    #[test]
+    fn literal_value_is_reported_masked_at_its_span() {
+        let yaml = base_with(
+            "api_key: vault:secret/claude-code#provider_key",
+            &format!("api_key: {KEY}"),
+        );
+        let found = run("secret-inline", &yaml);
+        assert_eq!(lines(&found), vec![8]);
+        assert_eq!(
+            found[0].message,
+            "credential-looking value `sk-ant-****` in `upstream.api_key`"
+        );
+        assert_eq!(&yaml[found[0].span.start..found[0].span.end], KEY);
+        assert!(!found[0].help.as_deref().unwrap_or("").contains("AbCdEf"));
+    }
+
+    #[test]
+    fn comments_keys_and_nested_values_are_searched() {
+        let yaml = base_with(
+            "# A production policy",
+            &format!("# old key was {KEY}\n# A production policy"),
+        )
+        .replacen(
+            "headers:\n",
+            &format!("headers:\n  add:\n    x-team: \"Bearer {KEY}\"\n    {KEY}: yes-really\n"),
+            1,
+        );
+        let found = run("secret-inline", &yaml);
+        assert_eq!(lines(&found), vec![1, 37, 38]);
+        assert_eq!(
+            found[0].message,
+            "credential-looking value `sk-ant-****` in a comment"
+        );
+        assert_eq!(
+            found[1].message,
+            "credential-looking value `sk-ant-****` in `headers.add.x-team`"
+        );
+        assert_eq!(
+            found[2].message,
+            "credential-looking value `sk-ant-****` in a key of `headers.add`"
+        );
+        assert_eq!(found[2].path.to_string(), "headers.add");
+        assert!(found.iter().all(|f| !f.message.contains("AbCdEf0123")));
+    }
+}
