@@ -19,11 +19,7 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser)]
-#[command(
-    name = "gatectl",
-    version,
-    about = "Policy-as-code for LLM API gateways in front of Anthropic's API"
-)]
+#[command(name = "gatectl", version, about = "Policy-as-code for LLM API gateways in front of Anthropic's API")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -72,28 +68,21 @@ struct PolicyOptions {
 impl PolicyOptions {
     fn options(&self) -> Options {
         Options {
-            today: self
-                .today
-                .unwrap_or_else(|| chrono::Utc::now().date_naive()),
+            today: self.today.unwrap_or_else(|| chrono::Utc::now().date_naive()),
             packs: self.packs.iter().copied().collect::<BTreeSet<_>>(),
         }
     }
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|e| format!("`{text}` is not a date (YYYY-MM-DD): {e}"))
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| format!("`{text}` is not a date (YYYY-MM-DD): {e}"))
 }
 
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() {
-                EXIT_USAGE
-            } else {
-                EXIT_CLEAN
-            };
+            let code = if err.use_stderr() { EXIT_USAGE } else { EXIT_CLEAN };
             let _ = err.print();
             return ExitCode::from(code);
         }
@@ -120,9 +109,7 @@ fn lint(args: &LintArgs) -> u8 {
     print(&report::render(&report, args.format, &style));
     if report.unreadable {
         EXIT_USAGE
-    } else if report.count(Severity::Error) > 0
-        || (args.deny_warnings && report.count(Severity::Warning) > 0)
-    {
+    } else if report.count(Severity::Error) > 0 || (args.deny_warnings && report.count(Severity::Warning) > 0) {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
@@ -134,14 +121,9 @@ fn explain(id: &str) -> u8 {
         Some(rule) => print(&report::explain(rule)),
         None => {
             let ids: Vec<String> = rules::RULES.iter().map(|r| r.id.to_string()).collect();
-            let hint = check::schema::did_you_mean(id, &ids).map_or_else(
-                || "run `gatectl rules` for the list".into(),
-                |b| format!("did you mean `{b}`?"),
-            );
-            eprintln!(
-                "error: no rule `{}`; {hint}",
-                crate::credentials::redact(id)
-            );
+            let hint = check::schema::did_you_mean(id, &ids)
+                .map_or_else(|| "run `gatectl rules` for the list".into(), |b| format!("did you mean `{b}`?"));
+            eprintln!("error: no rule `{}`; {hint}", crate::credentials::redact(id));
             EXIT_USAGE
         }
     }

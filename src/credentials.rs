@@ -75,22 +75,14 @@ fn scan_token(text: &str, start: usize, end: usize, found: &mut Vec<Credential>)
         }
         if let Some(prefix) = PREFIXES.iter().find(|p| token[offset..].starts_with(**p)) {
             let body_start = start + offset + prefix.len();
-            let body_end = (body_start..end)
-                .find(|&j| !is_key_byte(bytes[j]))
-                .unwrap_or(end);
+            let body_end = (body_start..end).find(|&j| !is_key_byte(bytes[j])).unwrap_or(end);
             if body_end - body_start >= MIN_AFTER_PREFIX {
-                found.push(Credential {
-                    range: start + offset..body_end,
-                    visible: prefix.len(),
-                });
+                found.push(Credential { range: start + offset..body_end, visible: prefix.len() });
                 return scan_token(text, body_end, end, found);
             }
         }
         if let Some(len) = jwt_len(&token[offset..]) {
-            found.push(Credential {
-                range: start + offset..start + offset + len,
-                visible: 3,
-            });
+            found.push(Credential { range: start + offset..start + offset + len, visible: 3 });
             return scan_token(text, start + offset + len, end, found);
         }
     }
@@ -99,10 +91,7 @@ fn scan_token(text: &str, start: usize, end: usize, found: &mut Vec<Credential>)
     for j in start..=end {
         if j == end || matches!(bytes[j], b'-' | b'_' | b'.' | b'/' | b'~') {
             if looks_random(&text[run_start..j]) {
-                found.push(Credential {
-                    range: run_start..j,
-                    visible: 0,
-                });
+                found.push(Credential { range: run_start..j, visible: 0 });
             }
             run_start = j + 1;
         }
@@ -216,9 +205,7 @@ mod tests {
     #[test]
     fn high_entropy_tokens_are_found() {
         assert!(looks_like_credential("Zx9Qm2Lr7Tp4Wv8Ks1Nd6Hg3Jb5Yc0Fa"));
-        assert!(looks_like_credential(
-            "key: 4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c"
-        ));
+        assert!(looks_like_credential("key: 4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c"));
     }
 
     #[test]
@@ -256,9 +243,6 @@ mod tests {
 
     #[test]
     fn credential_inside_a_url_is_found() {
-        assert_eq!(
-            redact("https://x.example/?k=sk-ant-abcdefgh12345"),
-            "https://x.example/?k=sk-ant-****"
-        );
+        assert_eq!(redact("https://x.example/?k=sk-ant-abcdefgh12345"), "https://x.example/?k=sk-ant-****");
     }
 }

@@ -26,10 +26,7 @@ pub struct Options {
 impl Options {
     #[cfg(test)]
     pub fn for_tests() -> Options {
-        Options {
-            today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid date"),
-            packs: BTreeSet::new(),
-        }
+        Options { today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid date"), packs: BTreeSet::new() }
     }
 }
 
@@ -51,10 +48,7 @@ pub struct Report {
 
 impl Report {
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.is_active() && f.severity == severity)
-            .count()
+        self.findings.iter().filter(|f| f.is_active() && f.severity == severity).count()
     }
     pub fn suppressed(&self) -> usize {
         self.findings.iter().filter(|f| !f.is_active()).count()
@@ -112,40 +106,31 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Report {
 
 /// Lints policies already in memory.
 pub fn lint_sources(sources: Vec<Arc<Source>>, options: &Options) -> Report {
-    let mut report = Report {
-        files: sources.len(),
-        ..Report::default()
-    };
+    let mut report = Report { files: sources.len(), ..Report::default() };
     let mut docs = Vec::new();
+    let mut checklist = Vec::new();
     for source in sources {
-        match load::yaml::parse(&source) {
+        let parsed = load::yaml::parse(&source);
+        for rule in rules::RULES {
+            if let Check::Text(check) = rule.check {
+                let doc = parsed.as_ref().ok();
+                checklist.extend(check(&source, doc).into_iter().map(|v| to_finding(rule, v, &source, doc)));
+            }
+        }
+        match parsed {
             Err(err) => {
-                let mut f = Finding::new(
-                    rules::YAML_SYNTAX,
-                    Severity::Error,
-                    &err.message,
-                    &source,
-                    err.span,
-                    Path::root(),
-                );
+                let mut f =
+                    Finding::new(rules::YAML_SYNTAX, Severity::Error, &err.message, &source, err.span, Path::root());
                 if let Some(help) = &err.help {
                     f = f.with_help(help);
                 }
                 if let Some((span, label)) = err.related {
-                    f = f.with_related(Related {
-                        source: Arc::clone(&source),
-                        span,
-                        label,
-                    });
+                    f = f.with_related(Related { source: Arc::clone(&source), span, label });
                 }
                 report.findings.push(f);
             }
             Ok(doc) => match schema::validate(&doc, &source) {
-                Ok(policy) => report.policies.push(Loaded {
-                    source: Arc::clone(&source),
-                    doc: doc.clone(),
-                    policy,
-                }),
+                Ok(policy) => report.policies.push(Loaded { source: Arc::clone(&source), doc: doc.clone(), policy }),
                 Err(mut findings) => report.findings.append(&mut findings),
             },
         }
@@ -159,74 +144,46 @@ pub fn lint_sources(sources: Vec<Arc<Source>>, options: &Options) -> Report {
             policy: &loaded.policy,
             doc: &loaded.doc,
             source: &loaded.source,
-            packs: loaded
-                .policy
-                .compliance
-                .iter()
-                .chain(&options.packs)
-                .copied()
-                .collect(),
+            packs: loaded.policy.compliance.iter().chain(&options.packs).copied().collect(),
             today: options.today,
         })
         .collect();
-    let mut checklist = Vec::new();
     for rule in rules::RULES {
         match rule.check {
             Check::Policy(check) => {
                 for cx in &contexts {
-                    checklist.extend(check(cx).into_iter().map(|v| to_finding(rule, v, cx)));
+                    checklist.extend(check(cx).into_iter().map(|v| to_finding(rule, v, cx.source, Some(cx.doc))));
                 }
             }
             Check::PolicySet(check) => {
                 for set in check(&contexts) {
                     let cx = &contexts[set.policy];
-                    let mut finding = to_finding(rule, set.violation, cx);
+                    let mut finding = to_finding(rule, set.violation, cx.source, Some(cx.doc));
                     for (other, path, label) in set.related {
                         let other = &contexts[other];
                         let span = schema::locate(other.doc, &path, other.source).0;
-                        finding = finding.with_related(Related {
-                            source: Arc::clone(other.source),
-                            span,
-                            label,
-                        });
+                        finding = finding.with_related(Related { source: Arc::clone(other.source), span, label });
                     }
                     checklist.push(finding);
                 }
             }
-            Check::Builtin => {}
+            Check::Text(_) | Check::Builtin => {}
         }
     }
     drop(contexts);
 
     for source in &docs {
-        let doc = report
-            .policies
-            .iter()
-            .find(|p| Arc::ptr_eq(&p.source, source))
-            .map(|p| &p.doc);
-        report
-            .findings
-            .extend(suppress::apply(source, doc, &mut checklist));
+        let doc = report.policies.iter().find(|p| Arc::ptr_eq(&p.source, source)).map(|p| &p.doc);
+        report.findings.extend(suppress::apply(source, doc, &mut checklist));
     }
     report.findings.append(&mut checklist);
-    report.findings.sort_by(|a, b| {
-        (&a.source.name, a.span.start, a.rule).cmp(&(&b.source.name, b.span.start, b.rule))
-    });
+    report.findings.sort_by(|a, b| (&a.source.name, a.span.start, a.rule).cmp(&(&b.source.name, b.span.start, b.rule)));
     report
 }
 
-fn to_finding(rule: &rules::Rule, v: rules::Violation, cx: &Context) -> Finding {
-    let span = v
-        .span
-        .unwrap_or_else(|| schema::locate(cx.doc, &v.path, cx.source).0);
-    let finding = Finding::new(
-        rule.id,
-        v.severity.unwrap_or(rule.severity),
-        &v.message,
-        cx.source,
-        span,
-        v.path,
-    );
+fn to_finding(rule: &rules::Rule, v: rules::Violation, source: &Arc<Source>, doc: Option<&Node>) -> Finding {
+    let span = v.span.or_else(|| doc.map(|doc| schema::locate(doc, &v.path, source).0)).unwrap_or_default();
+    let finding = Finding::new(rule.id, v.severity.unwrap_or(rule.severity), &v.message, source, span, v.path);
     match v.help {
         Some(help) => finding.with_help(help),
         None => finding,

@@ -40,11 +40,8 @@ fn drop_nullable(value: &mut Value) {
                 }
             }
             if let Some(Value::Array(variants)) = map.get("anyOf") {
-                let non_null: Vec<Value> = variants
-                    .iter()
-                    .filter(|v| v.get("type") != Some(&Value::from("null")))
-                    .cloned()
-                    .collect();
+                let non_null: Vec<Value> =
+                    variants.iter().filter(|v| v.get("type") != Some(&Value::from("null"))).cloned().collect();
                 if non_null.len() == 1 && variants.len() == 2 {
                     map.remove("anyOf");
                     if let Value::Object(inner) = &non_null[0] {
@@ -122,23 +119,16 @@ pub fn locate(doc: &Node, path: &Path, source: &Source) -> (Span, bool) {
     for seg in path.segments() {
         let next = match seg {
             Segment::Key(k) => node.entry(k).map(|e| (&e.value, e.key_span)),
-            Segment::Index(i) => node
-                .index(*i)
-                .map(|n| (n, source.rest_of_line(n.span.start))),
+            Segment::Index(i) => node.index(*i).map(|n| (n, source.rest_of_line(n.span.start))),
         };
         match next {
             Some((child, child_span)) => {
                 node = child;
-                span = Some(
-                    if matches!(
-                        child.kind,
-                        crate::load::NodeKind::Map(_) | crate::load::NodeKind::Seq(_)
-                    ) {
-                        child_span
-                    } else {
-                        child.span
-                    },
-                );
+                span = Some(if matches!(child.kind, crate::load::NodeKind::Map(_) | crate::load::NodeKind::Seq(_)) {
+                    child_span
+                } else {
+                    child.span
+                });
             }
             None => return (span.unwrap_or_else(|| first_key_span(doc, source)), false),
         }
@@ -193,16 +183,8 @@ fn describe(
     source: &Arc<Source>,
 ) -> Vec<Finding> {
     let (span, _) = locate(doc, path, source);
-    let finding = |message: String| {
-        Finding::new(
-            SCHEMA_VIOLATION,
-            Severity::Error,
-            message,
-            source,
-            span,
-            path.clone(),
-        )
-    };
+    let finding =
+        |message: String| Finding::new(SCHEMA_VIOLATION, Severity::Error, message, source, span, path.clone());
     let one = |f: Finding| vec![f];
     match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
@@ -229,23 +211,13 @@ fn describe(
             .collect(),
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
-            one(finding(format!(
-                "missing required key `{name}` in {}",
-                field_name(path)
-            ))
-            .with_help(format!("add `{name}:` under {}", field_name(path))))
+            one(finding(format!("missing required key `{name}` in {}", field_name(path)))
+                .with_help(format!("add `{name}:` under {}", field_name(path))))
         }
         ValidationErrorKind::Type { kind } => {
-            let expected = format!("{kind:?}")
-                .to_lowercase()
-                .replace("single(", "")
-                .replace(')', "");
-            let mut f = finding(format!(
-                "{} must be {}, found {}",
-                field_name(path),
-                article(&expected),
-                json_type(instance)
-            ));
+            let expected = format!("{kind:?}").to_lowercase().replace("single(", "").replace(')', "");
+            let mut f =
+                finding(format!("{} must be {}, found {}", field_name(path), article(&expected), json_type(instance)));
             if expected.contains("string") && instance.is_number() {
                 f = f.with_help(format!("quote it: \"{}\"", shown(instance)));
             } else if instance.is_null() {
@@ -254,50 +226,29 @@ fn describe(
             one(f)
         }
         ValidationErrorKind::Enum { options } => {
-            let options: Vec<String> = options
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(shown)
-                .collect();
+            let options: Vec<String> = options.as_array().into_iter().flatten().map(shown).collect();
             let value = shown(instance);
             let help = did_you_mean(&value, &options).map_or_else(
                 || format!("expected one of: {}", options.join(", ")),
                 |b| format!("did you mean `{b}`? (one of: {})", options.join(", ")),
             );
-            one(finding(format!(
-                "`{value}` is not a valid value for {}",
-                field_name(path)
-            ))
-            .with_help(help))
+            one(finding(format!("`{value}` is not a valid value for {}", field_name(path))).with_help(help))
         }
-        ValidationErrorKind::Constant { expected_value } if path.to_string() == "version" => one(
-            finding(format!("unsupported policy version `{}`", shown(instance))).with_help(
-                format!("this gatectl reads policy format version {expected_value}"),
-            ),
-        ),
-        ValidationErrorKind::Constant { expected_value } => one(finding(format!(
-            "{} must be {}",
-            field_name(path),
-            shown(expected_value)
-        ))),
+        ValidationErrorKind::Constant { expected_value } if path.to_string() == "version" => {
+            one(finding(format!("unsupported policy version `{}`", shown(instance)))
+                .with_help(format!("this gatectl reads policy format version {expected_value}")))
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            one(finding(format!("{} must be {}", field_name(path), shown(expected_value))))
+        }
         ValidationErrorKind::Pattern { pattern } => {
             let (what, help) = match pattern.as_str() {
                 NAME_PATTERN => ("a valid name", "names start with a lowercase letter, then lowercase letters, digits and '-' (at most 63): they end up inside nginx and YAML"),
                 HEADER_PATTERN => ("a valid header name", "header names are letters, digits and '-'"),
                 _ => ("in the expected form", ""),
             };
-            let help = if help.is_empty() {
-                format!("must match {pattern}")
-            } else {
-                help.to_string()
-            };
-            one(finding(format!(
-                "`{}` is not {what} ({})",
-                shown(instance),
-                field_name(path)
-            ))
-            .with_help(help))
+            let help = if help.is_empty() { format!("must match {pattern}") } else { help.to_string() };
+            one(finding(format!("`{}` is not {what} ({})", shown(instance), field_name(path))).with_help(help))
         }
         ValidationErrorKind::Format { format } => {
             let (what, help) = match format.as_str() {
@@ -305,29 +256,15 @@ fn describe(
                 "uri" => ("a valid absolute URL", "write it as https://host/path"),
                 _ => ("in the expected format", ""),
             };
-            one(finding(format!(
-                "`{}` is not {what} ({})",
-                shown(instance),
-                field_name(path)
-            ))
-            .with_help(help))
+            one(finding(format!("`{}` is not {what} ({})", shown(instance), field_name(path))).with_help(help))
         }
-        ValidationErrorKind::Minimum { limit }
-        | ValidationErrorKind::ExclusiveMinimum { limit } => one(finding(format!(
-            "{} is {}, below the minimum {limit}",
-            field_name(path),
-            shown(instance)
-        ))),
-        ValidationErrorKind::Maximum { limit }
-        | ValidationErrorKind::ExclusiveMaximum { limit } => one(finding(format!(
-            "{} is {}, above the maximum {limit}",
-            field_name(path),
-            shown(instance)
-        ))),
-        ValidationErrorKind::UniqueItems => one(finding(format!(
-            "{} lists the same entry twice",
-            field_name(path)
-        ))),
+        ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
+            one(finding(format!("{} is {}, below the minimum {limit}", field_name(path), shown(instance))))
+        }
+        ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
+            one(finding(format!("{} is {}, above the maximum {limit}", field_name(path), shown(instance))))
+        }
+        ValidationErrorKind::UniqueItems => one(finding(format!("{} lists the same entry twice", field_name(path)))),
         other => one(finding(format!(
             "{} is invalid: {}",
             field_name(path),
@@ -365,12 +302,7 @@ fn article(expected: &str) -> String {
 pub fn did_you_mean(input: &str, candidates: &[String]) -> Option<String> {
     candidates
         .iter()
-        .map(|c| {
-            (
-                strsim::jaro_winkler(&input.to_lowercase(), &c.to_lowercase()),
-                c,
-            )
-        })
+        .map(|c| (strsim::jaro_winkler(&input.to_lowercase(), &c.to_lowercase()), c))
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c.clone())
@@ -392,10 +324,9 @@ pub fn known_keys(path: &Path) -> Vec<String> {
     let mut node = resolve(schema);
     for seg in path.segments() {
         let next = match seg {
-            Segment::Key(k) => node
-                .get("properties")
-                .and_then(|p| p.get(k))
-                .or_else(|| node.get("additionalProperties")),
+            Segment::Key(k) => {
+                node.get("properties").and_then(|p| p.get(k)).or_else(|| node.get("additionalProperties"))
+            }
             Segment::Index(_) => node.get("items"),
         };
         match next {
@@ -403,10 +334,7 @@ pub fn known_keys(path: &Path) -> Vec<String> {
             None => return Vec::new(),
         }
     }
-    node.get("properties")
-        .and_then(Value::as_object)
-        .map(|p| p.keys().cloned().collect())
-        .unwrap_or_default()
+    node.get("properties").and_then(Value::as_object).map(|p| p.keys().cloned().collect()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -417,10 +345,7 @@ mod tests {
     fn nullable_wrappers_are_dropped() {
         let schema = generate();
         let text = schema.to_string();
-        assert!(
-            !text.contains("\"null\""),
-            "schema still allows null somewhere"
-        );
+        assert!(!text.contains("\"null\""), "schema still allows null somewhere");
     }
 
     #[test]
@@ -434,10 +359,7 @@ mod tests {
     #[test]
     fn did_you_mean_finds_typos_only() {
         let keys = vec!["rate_limits".to_string(), "network".to_string()];
-        assert_eq!(
-            did_you_mean("rate_limit", &keys),
-            Some("rate_limits".into())
-        );
+        assert_eq!(did_you_mean("rate_limit", &keys), Some("rate_limits".into()));
         assert_eq!(did_you_mean("zzz", &keys), None);
     }
 }

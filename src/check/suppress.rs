@@ -31,35 +31,16 @@ pub fn apply(source: &Arc<Source>, doc: Option<&Node>, findings: &mut [Finding])
         };
         let start = source.line_start(line) + col;
         let span = Span::new(start, source.line_start(line) + text.len());
-        let body = text[col..]
-            .trim_start_matches('#')
-            .trim_start()
-            .trim_start_matches(MARKER);
-        let (ids, reason) = body
-            .split_once("--")
-            .map_or((body, ""), |(ids, reason)| (ids, reason.trim()));
-        let ids: Vec<String> = ids
-            .split([',', ' '])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
+        let body = text[col..].trim_start_matches('#').trim_start().trim_start_matches(MARKER);
+        let (ids, reason) = body.split_once("--").map_or((body, ""), |(ids, reason)| (ids, reason.trim()));
+        let ids: Vec<String> =
+            ids.split([',', ' ']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect();
         let invalid = |message: String, help: &str| {
-            Finding::new(
-                rules::SUPPRESSION_INVALID,
-                Severity::Error,
-                message,
-                source,
-                span,
-                Path::root(),
-            )
-            .with_help(help)
+            Finding::new(rules::SUPPRESSION_INVALID, Severity::Error, message, source, span, Path::root())
+                .with_help(help)
         };
         if ids.is_empty() {
-            problems.push(invalid(
-                "suppression names no rule".into(),
-                "write `# gatectl:ignore RULE-ID -- reason`",
-            ));
+            problems.push(invalid("suppression names no rule".into(), "write `# gatectl:ignore RULE-ID -- reason`"));
             continue;
         }
         if reason.is_empty() {
@@ -69,35 +50,20 @@ pub fn apply(source: &Arc<Source>, doc: Option<&Node>, findings: &mut [Finding])
             ));
             continue;
         }
-        if let Some(unknown) = ids
-            .iter()
-            .find(|id| !rules::find(id).is_some_and(|r| !matches!(r.check, Check::Builtin)))
+        if let Some(unknown) =
+            ids.iter().find(|id| !rules::find(id).is_some_and(|r| !matches!(r.check, Check::Builtin)))
         {
             let help = match rules::find(unknown) {
-                Some(_) => {
-                    "schema and syntax errors cannot be suppressed: fix the policy".to_string()
-                }
+                Some(_) => "schema and syntax errors cannot be suppressed: fix the policy".to_string(),
                 None => "`gatectl rules` lists the rule IDs".to_string(),
             };
-            problems.push(invalid(
-                format!("suppression names `{unknown}`, which is not a checklist rule"),
-                &help,
-            ));
+            problems.push(invalid(format!("suppression names `{unknown}`, which is not a checklist rule"), &help));
             continue;
         }
-        suppressions.push(Suppression {
-            line,
-            span,
-            rules: ids,
-            reason: reason.to_string(),
-            used: false,
-        });
+        suppressions.push(Suppression { line, span, rules: ids, reason: reason.to_string(), used: false });
     }
 
-    for finding in findings
-        .iter_mut()
-        .filter(|f| Arc::ptr_eq(&f.source, source))
-    {
+    for finding in findings.iter_mut().filter(|f| Arc::ptr_eq(&f.source, source)) {
         let own_line = source.line_col(finding.span.start).0;
         let parent_line = doc.zip(finding.path.parent()).and_then(|(doc, parent)| {
             let (span, exists) = locate(doc, &parent, source);
@@ -121,9 +87,7 @@ pub fn apply(source: &Arc<Source>, doc: Option<&Node>, findings: &mut [Finding])
                 s.span,
                 Path::root(),
             )
-            .with_help(
-                "remove the comment, or move it to the line of the finding or its parent key",
-            ),
+            .with_help("remove the comment, or move it to the line of the finding or its parent key"),
         );
     }
     problems
@@ -131,10 +95,9 @@ pub fn apply(source: &Arc<Source>, doc: Option<&Node>, findings: &mut [Finding])
 
 /// Column of a `# gatectl:ignore` comment: a `#` at line start or after whitespace.
 fn comment_marker(line: &str) -> Option<usize> {
-    line.match_indices('#').map(|(i, _)| i).find(|&i| {
-        (i == 0 || line[..i].ends_with([' ', '\t']))
-            && line[i + 1..].trim_start().starts_with(MARKER)
-    })
+    line.match_indices('#')
+        .map(|(i, _)| i)
+        .find(|&i| (i == 0 || line[..i].ends_with([' ', '\t'])) && line[i + 1..].trim_start().starts_with(MARKER))
 }
 
 #[cfg(test)]

@@ -46,16 +46,11 @@ impl Path {
     pub fn parse(text: &str) -> Path {
         let mut path = Path::root();
         for part in text.split('.').filter(|p| !p.is_empty()) {
-            let (key, indexes) = part
-                .split_once('[')
-                .map_or((part, ""), |(k, rest)| (k, rest));
+            let (key, indexes) = part.split_once('[').map_or((part, ""), |(k, rest)| (k, rest));
             if !key.is_empty() {
                 path = path.key(key);
             }
-            for index in indexes
-                .split('[')
-                .filter_map(|i| i.trim_end_matches(']').parse().ok())
-            {
+            for index in indexes.split('[').filter_map(|i| i.trim_end_matches(']').parse().ok()) {
                 path = path.index(index);
             }
         }
@@ -104,17 +99,9 @@ mod tests {
 
     #[test]
     fn parse_and_display_round_trip() {
-        for text in [
-            "listener.tls.min_version",
-            "consumers[2].key",
-            "a[0][1].b",
-            "",
-        ] {
+        for text in ["listener.tls.min_version", "consumers[2].key", "a[0][1].b", ""] {
             assert_eq!(Path::parse(text).to_string(), text);
         }
-        assert_eq!(
-            Path::parse("consumers[2]").parent(),
-            Some(Path::parse("consumers"))
-        );
+        assert_eq!(Path::parse("consumers[2]").parent(), Some(Path::parse("consumers")));
     }
 }

@@ -11,10 +11,7 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Self {
-        Span {
-            start,
-            end: end.max(start),
-        }
+        Span { start, end: end.max(start) }
     }
     pub fn len(&self) -> usize {
         self.end - self.start
@@ -41,14 +38,8 @@ pub struct Source {
 impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Source> {
         let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Arc::new(Source {
-            name: name.into(),
-            text,
-            line_starts,
-        })
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Arc::new(Source { name: name.into(), text, line_starts })
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
@@ -56,10 +47,7 @@ impl Source {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let col = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
         (line + 1, col + 1)
     }
 
@@ -70,17 +58,12 @@ impl Source {
         };
         let rest = &self.text[start..];
         let within_line = rest.find('\n').unwrap_or(rest.len());
-        rest[..within_line]
-            .char_indices()
-            .nth(col_chars)
-            .map_or(start + within_line, |(i, _)| start + i)
+        rest[..within_line].char_indices().nth(col_chars).map_or(start + within_line, |(i, _)| start + i)
     }
 
     /// Span of the rest of the line from `offset` (without the newline).
     pub fn rest_of_line(&self, offset: usize) -> Span {
-        let end = self.text[offset..]
-            .find('\n')
-            .map_or(self.text.len(), |i| offset + i);
+        let end = self.text[offset..].find('\n').map_or(self.text.len(), |i| offset + i);
         Span::new(offset, end)
     }
 
@@ -91,10 +74,7 @@ impl Source {
     /// The text of a 1-based line, without its newline.
     pub fn line(&self, line: usize) -> &str {
         let start = self.line_starts[line - 1];
-        let end = self
-            .line_starts
-            .get(line)
-            .map_or(self.text.len(), |&e| e - 1);
+        let end = self.line_starts.get(line).map_or(self.text.len(), |&e| e - 1);
         self.text[start..end].trim_end_matches('\r')
     }
 

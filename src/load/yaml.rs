@@ -104,32 +104,21 @@ impl Node {
             NodeKind::Null => Value::Null,
             NodeKind::Bool(b) => Value::Bool(*b),
             NodeKind::Int(i) => Value::from(*i),
-            NodeKind::Float(f) => serde_json::Number::from_f64(*f)
-                .map_or_else(|| Value::String(f.to_string()), Value::Number),
+            NodeKind::Float(f) => {
+                serde_json::Number::from_f64(*f).map_or_else(|| Value::String(f.to_string()), Value::Number)
+            }
             NodeKind::Str(s) => Value::String(s.clone()),
             NodeKind::Seq(items) => Value::Array(items.iter().map(Node::to_json).collect()),
-            NodeKind::Map(entries) => Value::Object(
-                entries
-                    .iter()
-                    .map(|e| (e.key.clone(), e.value.to_json()))
-                    .collect(),
-            ),
+            NodeKind::Map(entries) => {
+                Value::Object(entries.iter().map(|e| (e.key.clone(), e.value.to_json())).collect())
+            }
         }
     }
 }
 
 enum Frame {
-    Seq {
-        start: Span,
-        anchor: usize,
-        items: Vec<Node>,
-    },
-    Map {
-        start: Span,
-        anchor: usize,
-        entries: Vec<Entry>,
-        key: Option<(String, Span)>,
-    },
+    Seq { start: Span, anchor: usize, items: Vec<Node> },
+    Map { start: Span, anchor: usize, entries: Vec<Entry>, key: Option<(String, Span)> },
 }
 
 struct Builder<'s> {
@@ -142,13 +131,7 @@ struct Builder<'s> {
 
 /// Parses one YAML document. An empty file or a file with several documents is an error.
 pub fn parse(source: &Source) -> Result<Node, YamlError> {
-    let mut builder = Builder {
-        source,
-        stack: Vec::new(),
-        anchors: HashMap::new(),
-        alias_nodes: 0,
-        root: None,
-    };
+    let mut builder = Builder { source, stack: Vec::new(), anchors: HashMap::new(), alias_nodes: 0, root: None };
     for event in Parser::new_from_str(&source.text) {
         let (event, span) = event.map_err(|e| builder.scan_error(&e))?;
         let span = builder.span(span);
@@ -173,11 +156,7 @@ impl Builder<'_> {
         let mut start = self.source.offset_of(marker.line(), marker.col());
         // The scanner reports a tab where it gave up, often the end of the line before: point at the tab.
         let line_start = self.source.line_start(self.source.line_col(start).0);
-        let tab = error
-            .info()
-            .contains("tab")
-            .then(|| self.source.text[line_start..].find('\t'))
-            .flatten();
+        let tab = error.info().contains("tab").then(|| self.source.text[line_start..].find('\t')).flatten();
         if let Some(distance) = tab {
             start = line_start + distance;
         }
@@ -191,12 +170,7 @@ impl Builder<'_> {
     }
 
     fn error(&self, span: Span, message: impl Into<String>, help: &str) -> YamlError {
-        YamlError {
-            message: message.into(),
-            span,
-            help: Some(help.into()),
-            related: None,
-        }
+        YamlError { message: message.into(), span, help: Some(help.into()), related: None }
     }
 
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
@@ -236,48 +210,18 @@ impl Builder<'_> {
                 let node = node.clone();
                 self.complete(node, 0)
             }
-            Event::SequenceStart(anchor, _) => self.push(
-                Frame::Seq {
-                    start: span,
-                    anchor,
-                    items: Vec::new(),
-                },
-                span,
-            ),
-            Event::MappingStart(anchor, _) => self.push(
-                Frame::Map {
-                    start: span,
-                    anchor,
-                    entries: Vec::new(),
-                    key: None,
-                },
-                span,
-            ),
+            Event::SequenceStart(anchor, _) => self.push(Frame::Seq { start: span, anchor, items: Vec::new() }, span),
+            Event::MappingStart(anchor, _) => {
+                self.push(Frame::Map { start: span, anchor, entries: Vec::new(), key: None }, span)
+            }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor) = match self.stack.pop() {
-                    Some(Frame::Seq {
-                        start,
-                        anchor,
-                        items,
-                    }) => (
-                        Node {
-                            span: Span::new(start.start, span.end),
-                            kind: NodeKind::Seq(items),
-                        },
-                        anchor,
-                    ),
-                    Some(Frame::Map {
-                        start,
-                        anchor,
-                        entries,
-                        ..
-                    }) => (
-                        Node {
-                            span: Span::new(start.start, span.end),
-                            kind: NodeKind::Map(entries),
-                        },
-                        anchor,
-                    ),
+                    Some(Frame::Seq { start, anchor, items }) => {
+                        (Node { span: Span::new(start.start, span.end), kind: NodeKind::Seq(items) }, anchor)
+                    }
+                    Some(Frame::Map { start, anchor, entries, .. }) => {
+                        (Node { span: Span::new(start.start, span.end), kind: NodeKind::Map(entries) }, anchor)
+                    }
                     None => return Ok(()),
                 };
                 self.complete(node, anchor)
@@ -287,11 +231,7 @@ impl Builder<'_> {
 
     fn push(&mut self, frame: Frame, span: Span) -> Result<(), YamlError> {
         if let Some(Frame::Map { key: None, .. }) = self.stack.last() {
-            return Err(self.error(
-                span,
-                "a mapping key must be a plain string",
-                "write the key as a simple string",
-            ));
+            return Err(self.error(span, "a mapping key must be a plain string", "write the key as a simple string"));
         }
         if self.stack.len() >= MAX_DEPTH {
             return Err(self.error(
@@ -320,11 +260,7 @@ impl Builder<'_> {
             }
             Some(Frame::Map { entries, key, .. }) => match key.take() {
                 Some((key, key_span)) => {
-                    entries.push(Entry {
-                        key,
-                        key_span,
-                        value: node,
-                    });
+                    entries.push(Entry { key, key_span, value: node });
                     Ok(())
                 }
                 None => {
@@ -381,8 +317,7 @@ fn resolve_scalar(value: &str, style: ScalarStyle, tag: Option<&str>) -> Result<
 }
 
 fn resolve_number(value: &str) -> Option<NodeKind> {
-    let radix_int =
-        |digits: &str, radix| i64::from_str_radix(digits, radix).ok().map(NodeKind::Int);
+    let radix_int = |digits: &str, radix| i64::from_str_radix(digits, radix).ok().map(NodeKind::Int);
     if let Some(hex) = value.strip_prefix("0x") {
         return radix_int(hex, 16);
     }
@@ -394,10 +329,9 @@ fn resolve_number(value: &str) -> Option<NodeKind> {
         return None;
     }
     if unsigned.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(value.parse::<i64>().map_or_else(
-            |_| NodeKind::Float(value.parse().unwrap_or(f64::MAX)),
-            NodeKind::Int,
-        ));
+        return Some(
+            value.parse::<i64>().map_or_else(|_| NodeKind::Float(value.parse().unwrap_or(f64::MAX)), NodeKind::Int),
+        );
     }
     // Floats per the core schema: digits, one optional dot, optional exponent.
     let (mantissa, exponent) = unsigned.split_once(['e', 'E']).unwrap_or((unsigned, "0"));
@@ -406,9 +340,7 @@ fn resolve_number(value: &str) -> Option<NodeKind> {
         && mantissa.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && mantissa.bytes().any(|b| b.is_ascii_digit());
     let exponent_ok = !exponent.is_empty() && exponent.bytes().all(|b| b.is_ascii_digit());
-    (mantissa_ok && exponent_ok)
-        .then(|| value.parse().ok().map(NodeKind::Float))
-        .flatten()
+    (mantissa_ok && exponent_ok).then(|| value.parse().ok().map(NodeKind::Float)).flatten()
 }
 
 #[cfg(test)]
@@ -421,13 +353,9 @@ mod tests {
 
     #[test]
     fn scalars_resolve_like_yaml_1_2_core() {
-        let node =
-            parse_str("a: 1\nb: 1.5\nc: true\nd: ~\ne: '1'\nf: yes\ng: 2026-10-01\nh: 0x1f\n")
-                .unwrap();
-        let kinds: Vec<_> = ["a", "b", "c", "d", "e", "f", "g", "h"]
-            .iter()
-            .map(|k| node.get(k).unwrap().kind.clone())
-            .collect();
+        let node = parse_str("a: 1\nb: 1.5\nc: true\nd: ~\ne: '1'\nf: yes\ng: 2026-10-01\nh: 0x1f\n").unwrap();
+        let kinds: Vec<_> =
+            ["a", "b", "c", "d", "e", "f", "g", "h"].iter().map(|k| node.get(k).unwrap().kind.clone()).collect();
         assert_eq!(
             kinds,
             vec![
@@ -449,10 +377,7 @@ mod tests {
         let node = parse(&src).unwrap();
         let entry = node.get("top").unwrap().entry("inner").unwrap();
         assert_eq!(&src.text[entry.key_span.start..entry.key_span.end], "inner");
-        assert_eq!(
-            &src.text[entry.value.span.start..entry.value.span.end],
-            "value"
-        );
+        assert_eq!(&src.text[entry.value.span.start..entry.value.span.end], "value");
     }
 
     #[test]
@@ -490,10 +415,7 @@ mod tests {
     fn deep_nesting_is_refused() {
         let text = "[".repeat(10_000) + &"]".repeat(10_000);
         let message = parse_str(&text).unwrap_err().message;
-        assert!(
-            message.contains("nesting deeper") || message.contains("recursion"),
-            "{message}"
-        );
+        assert!(message.contains("nesting deeper") || message.contains("recursion"), "{message}");
     }
 
     #[test]

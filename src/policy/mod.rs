@@ -15,29 +15,20 @@ use serde::{Deserialize, Serialize};
 pub use secret_ref::{Reference, ReferenceError, SecretRef, SCHEMES};
 
 /// Headers forwarded when a policy does not list its own: what Anthropic clients send.
-pub const DEFAULT_FORWARD: &[&str] = &[
-    "anthropic-version",
-    "anthropic-beta",
-    "anthropic-client-version",
-    "content-type",
-    "accept",
-];
+pub const DEFAULT_FORWARD: &[&str] =
+    &["anthropic-version", "anthropic-beta", "anthropic-client-version", "content-type", "accept"];
 
 pub const NAME_PATTERN: &str = "^[a-z][a-z0-9-]{0,62}$";
 pub const HEADER_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9-]{0,99}$";
 
 /// A resource name: lowercase letter first, then lowercase letters, digits and `-` (at most 63).
-#[derive(
-    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(transparent)]
 #[schemars(extend("pattern" = NAME_PATTERN))]
 pub struct Name(pub String);
 
 /// An HTTP header name (letters, digits and `-`); compared case-insensitively.
-#[derive(
-    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(transparent)]
 #[schemars(extend("pattern" = HEADER_PATTERN))]
 pub struct HeaderName(pub String);
@@ -113,18 +104,7 @@ impl Environment {
 }
 
 #[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    clap::ValueEnum,
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema, clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Pack {
@@ -164,9 +144,7 @@ pub struct Upstream {
 }
 
 /// A model name such as `claude-sonnet-4-5`.
-#[derive(
-    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(transparent)]
 #[schemars(extend("pattern" = r"^[a-z0-9][a-z0-9.\-@]{0,99}$"))]
 pub struct ModelName(pub String);
@@ -201,9 +179,7 @@ pub struct Tls {
     pub hsts: Option<Hsts>,
 }
 
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 pub enum TlsVersion {
     #[serde(rename = "1.0")]
     V1_0,
@@ -286,9 +262,7 @@ fn default_key_header() -> HeaderName {
 impl Auth {
     /// The header clients present their gateway key in.
     pub fn key_header(&self) -> HeaderName {
-        self.api_key
-            .as_ref()
-            .map_or_else(default_key_header, |a| a.header.clone())
+        self.api_key.as_ref().map_or_else(default_key_header, |a| a.header.clone())
     }
 }
 
@@ -543,12 +517,7 @@ impl Policy {
                 confidential: true,
             });
         }
-        if let Some(ca) = self
-            .auth
-            .mtls
-            .as_ref()
-            .and_then(|m| m.ca_certificate.as_ref())
-        {
+        if let Some(ca) = self.auth.mtls.as_ref().and_then(|m| m.ca_certificate.as_ref()) {
             fields.push(SecretField {
                 path: Path::parse("auth.mtls.ca_certificate"),
                 reference: ca,
@@ -564,11 +533,7 @@ impl Policy {
                 });
             }
         }
-        if let Some(password) = self
-            .rate_limits
-            .as_ref()
-            .and_then(|r| r.shared_state_password.as_ref())
-        {
+        if let Some(password) = self.rate_limits.as_ref().and_then(|r| r.shared_state_password.as_ref()) {
             fields.push(SecretField {
                 path: Path::parse("rate_limits.shared_state_password"),
                 reference: password,
@@ -582,10 +547,7 @@ impl Policy {
     pub fn forward_headers(&self) -> Vec<HeaderName> {
         match self.headers.as_ref().and_then(|h| h.forward.as_ref()) {
             Some(list) => list.clone(),
-            None => DEFAULT_FORWARD
-                .iter()
-                .map(|h| HeaderName((*h).to_string()))
-                .collect(),
+            None => DEFAULT_FORWARD.iter().map(|h| HeaderName((*h).to_string())).collect(),
         }
     }
 

@@ -5,9 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A reference to a secret held outside the policy. Never a secret value.
-#[derive(
-    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(transparent)]
 #[schemars(
     description = "A secret reference, never a literal: env:NAME, file:/abs/path, vault:path#field, aws-sm:name, gcp-sm:name or k8s:secret/key.",
@@ -38,26 +36,19 @@ pub enum ReferenceError {
     },
 }
 
-pub const SCHEMES: &str =
-    "env:NAME, file:/abs/path, vault:path#field, aws-sm:name, gcp-sm:name, k8s:secret/key";
+pub const SCHEMES: &str = "env:NAME, file:/abs/path, vault:path#field, aws-sm:name, gcp-sm:name, k8s:secret/key";
 
 impl SecretRef {
     pub fn parse(&self) -> Result<Reference<'_>, ReferenceError> {
         let Some((scheme, rest)) = self.0.split_once(':') else {
             return Err(ReferenceError::NotAReference);
         };
-        let simple_name = |s: &str| {
-            !s.is_empty()
-                && s.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_./+@=".contains(&b))
-        };
+        let simple_name =
+            |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./+@=".contains(&b));
         let bad = |scheme, expected| Err(ReferenceError::Malformed { scheme, expected });
         match scheme {
             "env" => {
-                let valid = rest
-                    .bytes()
-                    .next()
-                    .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+                let valid = rest.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
                     && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
                 if valid {
                     Ok(Reference::Env { name: rest })
@@ -77,9 +68,7 @@ impl SecretRef {
                 }
             }
             "vault" => match rest.split_once('#') {
-                Some((path, field)) if simple_name(path) && simple_name(field) => {
-                    Ok(Reference::Vault { path, field })
-                }
+                Some((path, field)) if simple_name(path) && simple_name(field) => Ok(Reference::Vault { path, field }),
                 _ => bad("vault", "vault:path#field"),
             },
             "aws-sm" if simple_name(rest) => Ok(Reference::AwsSecretsManager { name: rest }),
@@ -87,9 +76,7 @@ impl SecretRef {
             "gcp-sm" if simple_name(rest) => Ok(Reference::GcpSecretManager { name: rest }),
             "gcp-sm" => bad("gcp-sm", "gcp-sm:name"),
             "k8s" => match rest.split_once('/') {
-                Some((secret, key))
-                    if simple_name(secret) && simple_name(key) && !key.contains('/') =>
-                {
+                Some((secret, key)) if simple_name(secret) && simple_name(key) && !key.contains('/') => {
                     Ok(Reference::Kubernetes { secret, key })
                 }
                 _ => bad("k8s", "k8s:secret/key"),
@@ -97,9 +84,7 @@ impl SecretRef {
             other => {
                 let looks_like_scheme = !other.is_empty()
                     && other.len() <= 16
-                    && other
-                        .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                    && other.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
                 if looks_like_scheme {
                     Err(ReferenceError::UnknownScheme(other.to_string()))
                 } else {
@@ -121,66 +106,27 @@ mod tests {
 
     #[test]
     fn every_documented_scheme_parses() {
-        assert_eq!(
-            parse("env:TEAM_KEY"),
-            Ok(Reference::Env { name: "TEAM_KEY" })
-        );
-        assert_eq!(
-            parse("file:/etc/tls/server.key"),
-            Ok(Reference::File {
-                path: "/etc/tls/server.key"
-            })
-        );
+        assert_eq!(parse("env:TEAM_KEY"), Ok(Reference::Env { name: "TEAM_KEY" }));
+        assert_eq!(parse("file:/etc/tls/server.key"), Ok(Reference::File { path: "/etc/tls/server.key" }));
         assert_eq!(
             parse("vault:secret/claude-code#provider_key"),
-            Ok(Reference::Vault {
-                path: "secret/claude-code",
-                field: "provider_key"
-            })
+            Ok(Reference::Vault { path: "secret/claude-code", field: "provider_key" })
         );
-        assert_eq!(
-            parse("aws-sm:claude-code/ci-bot"),
-            Ok(Reference::AwsSecretsManager {
-                name: "claude-code/ci-bot"
-            })
-        );
+        assert_eq!(parse("aws-sm:claude-code/ci-bot"), Ok(Reference::AwsSecretsManager { name: "claude-code/ci-bot" }));
         assert_eq!(
             parse("gcp-sm:projects/p/secrets/s"),
-            Ok(Reference::GcpSecretManager {
-                name: "projects/p/secrets/s"
-            })
+            Ok(Reference::GcpSecretManager { name: "projects/p/secrets/s" })
         );
-        assert_eq!(
-            parse("k8s:gateway-keys/team"),
-            Ok(Reference::Kubernetes {
-                secret: "gateway-keys",
-                key: "team"
-            })
-        );
+        assert_eq!(parse("k8s:gateway-keys/team"), Ok(Reference::Kubernetes { secret: "gateway-keys", key: "team" }));
     }
 
     #[test]
     fn literals_unknown_schemes_and_malformed_references_are_told_apart() {
         assert_eq!(parse("hunter2"), Err(ReferenceError::NotAReference));
-        assert_eq!(
-            parse("azure-kv:thing"),
-            Err(ReferenceError::UnknownScheme("azure-kv".into()))
-        );
-        assert!(matches!(
-            parse("env:lower-case"),
-            Err(ReferenceError::Malformed { scheme: "env", .. })
-        ));
-        assert!(matches!(
-            parse("file:relative/path"),
-            Err(ReferenceError::Malformed { .. })
-        ));
-        assert!(matches!(
-            parse("file:/etc/../shadow"),
-            Err(ReferenceError::Malformed { .. })
-        ));
-        assert!(matches!(
-            parse("vault:no-field"),
-            Err(ReferenceError::Malformed { .. })
-        ));
+        assert_eq!(parse("azure-kv:thing"), Err(ReferenceError::UnknownScheme("azure-kv".into())));
+        assert!(matches!(parse("env:lower-case"), Err(ReferenceError::Malformed { scheme: "env", .. })));
+        assert!(matches!(parse("file:relative/path"), Err(ReferenceError::Malformed { .. })));
+        assert!(matches!(parse("file:/etc/../shadow"), Err(ReferenceError::Malformed { .. })));
+        assert!(matches!(parse("vault:no-field"), Err(ReferenceError::Malformed { .. })));
     }
 }

@@ -60,8 +60,7 @@ pub fn render(report: &Report) -> String {
         warnings: report.count(Severity::Warning),
         suppressed: report.suppressed(),
     };
-    let mut text =
-        serde_json::to_string_pretty(&Output { findings, summary }).expect("findings serialise");
+    let mut text = serde_json::to_string_pretty(&Output { findings, summary }).expect("findings serialise");
     text.push('\n');
     text
 }

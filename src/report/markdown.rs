@@ -4,9 +4,7 @@ use crate::check::{Report, Severity};
 
 /// Escapes a table cell: pipes, line breaks and backticks cannot break out of it.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-        .replace('`', "'")
+    text.replace('|', "\\|").replace(['\n', '\r'], " ").replace('`', "'")
 }
 
 pub fn render(report: &Report) -> String {
@@ -18,19 +16,11 @@ pub fn render(report: &Report) -> String {
     } else {
         "✅"
     };
-    let mut out = format!(
-        "### {icon} gatectl lint: {}\n\n",
-        super::summary_line(report)
-    );
+    let mut out = format!("### {icon} gatectl lint: {}\n\n", super::summary_line(report));
     let owners: Vec<String> = report
         .policies
         .iter()
-        .filter_map(|p| {
-            p.policy
-                .owner
-                .as_ref()
-                .map(|o| format!("`{}`: {}", cell(&p.source.name), cell(o)))
-        })
+        .filter_map(|p| p.policy.owner.as_ref().map(|o| format!("`{}`: {}", cell(&p.source.name), cell(o))))
         .collect();
     if !owners.is_empty() {
         out.push_str(&format!("Owners: {}\n\n", owners.join(", ")));
@@ -54,7 +44,10 @@ pub fn render(report: &Report) -> String {
     }
     let suppressed: Vec<_> = report.findings.iter().filter(|f| !f.is_active()).collect();
     if !suppressed.is_empty() {
-        out.push_str(&format!("\n<details><summary>{} suppressed</summary>\n\n| Rule | Location | Reason |\n|---|---|---|\n", suppressed.len()));
+        out.push_str(&format!(
+            "\n<details><summary>{} suppressed</summary>\n\n| Rule | Location | Reason |\n|---|---|---|\n",
+            suppressed.len()
+        ));
         for f in suppressed {
             out.push_str(&format!(
                 "| `{}` | `{}` | {} |\n",

@@ -29,9 +29,7 @@ impl Style {
     /// Colour only on a terminal, and never when NO_COLOR is set.
     pub fn detect() -> Style {
         use std::io::IsTerminal;
-        Style {
-            color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-        }
+        Style { color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() }
     }
 }
 
@@ -70,24 +68,14 @@ pub fn rules_table() -> String {
     let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
     let mut out = String::new();
     for rule in RULES {
-        out.push_str(&format!(
-            "{:width$}  {:7}  {}\n",
-            rule.id,
-            rule.severity.as_str(),
-            rule.title
-        ));
+        out.push_str(&format!("{:width$}  {:7}  {}\n", rule.id, rule.severity.as_str(), rule.title));
     }
     out
 }
 
 /// `gatectl explain ID`.
 pub fn explain(rule: &Rule) -> String {
-    let mut out = format!(
-        "# {} — {}\n\nSeverity: {}\n",
-        rule.id,
-        rule.title,
-        rule.severity.as_str()
-    );
+    let mut out = format!("# {} — {}\n\nSeverity: {}\n", rule.id, rule.title, rule.severity.as_str());
     if !rule.seed.is_empty() {
         out.push_str(&format!("Source: {}\n", rule.seed));
     }

@@ -59,12 +59,7 @@ pub fn render(report: &Report) -> String {
     let owners: Vec<Value> = report
         .policies
         .iter()
-        .filter_map(|p| {
-            p.policy
-                .owner
-                .as_ref()
-                .map(|o| json!({"file": p.source.name, "owner": o}))
-        })
+        .filter_map(|p| p.policy.owner.as_ref().map(|o| json!({"file": p.source.name, "owner": o})))
         .collect();
     let sarif = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",

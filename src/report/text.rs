@@ -4,9 +4,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 
 use super::Style;
 use crate::check::{Finding, Report, Severity};
@@ -42,9 +40,7 @@ impl Diagnostic for Shown<'_> {
         })
     }
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
@@ -52,11 +48,7 @@ impl Diagnostic for Shown<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source.as_ref()?;
         let f = self.finding;
-        let label = if f.path.is_root() {
-            None
-        } else {
-            Some(f.path.to_string())
-        };
+        let label = if f.path.is_root() { None } else { Some(f.path.to_string()) };
         let primary = LabeledSpan::new_primary_with_span(label, f.span);
         let related = f
             .related
@@ -68,14 +60,8 @@ impl Diagnostic for Shown<'_> {
 }
 
 pub fn render(report: &Report, style: &Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false);
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(120).with_links(false);
     // Mask credentials in each source once; snippets show only the masked text.
     let mut masked: HashMap<*const crate::load::Source, Arc<String>> = HashMap::new();
     let mut out = String::new();
@@ -83,25 +69,15 @@ pub fn render(report: &Report, style: &Style) -> String {
         let source = (!finding.source.text.is_empty()).then(|| {
             let text = masked
                 .entry(Arc::as_ptr(&finding.source))
-                .or_insert_with(|| {
-                    Arc::new(crate::credentials::mask_in_place(&finding.source.text))
-                });
+                .or_insert_with(|| Arc::new(crate::credentials::mask_in_place(&finding.source.text)));
             NamedSource::new(finding.source.name.clone(), Arc::clone(text))
         });
-        let elsewhere = finding
-            .related
-            .iter()
-            .filter(|r| !Arc::ptr_eq(&r.source, &finding.source))
-            .map(|r| {
-                let (line, column) = r.source.line_col(r.span.start);
-                format!("{}: {}:{line}:{column}", r.label, r.source.name)
-            });
+        let elsewhere = finding.related.iter().filter(|r| !Arc::ptr_eq(&r.source, &finding.source)).map(|r| {
+            let (line, column) = r.source.line_col(r.span.start);
+            format!("{}: {}:{line}:{column}", r.label, r.source.name)
+        });
         let help: Vec<String> = finding.help.iter().cloned().chain(elsewhere).collect();
-        let shown = Shown {
-            finding,
-            source,
-            help: (!help.is_empty()).then(|| help.join("\n")),
-        };
+        let shown = Shown { finding, source, help: (!help.is_empty()).then(|| help.join("\n")) };
         if shown.source.is_none() {
             out.push_str(&format!(
                 "{}[{}]: {}: {}\n",

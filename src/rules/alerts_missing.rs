@@ -49,24 +49,24 @@ fn check(cx: &Context) -> Vec<Violation> {
         }
         Some(_) => return Vec::new(),
     };
-    vec![Violation::new("alerts", format!("production policy has {what}: auth failures, errors and latency are not alerted on"))
-        .help("add `alerts: {auth_failures_per_minute: 10, error_rate_percent: 5, p99_latency_seconds: 10}`")]
+    vec![Violation::new(
+        "alerts",
+        format!("production policy has {what}: auth failures, errors and latency are not alerted on"),
+    )
+    .help("add `alerts: {auth_failures_per_minute: 10, error_rate_percent: 5, p99_latency_seconds: 10}`")]
 }
 
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::{base_with, lines, run, BASE};
 
-    const ALERTS: &str = "alerts:\n  auth_failures_per_minute: 10\n  error_rate_percent: 5\n  p99_latency_seconds: 10\n";
+    const ALERTS: &str =
+        "alerts:\n  auth_failures_per_minute: 10\n  error_rate_percent: 5\n  p99_latency_seconds: 10\n";
 
     #[test]
     fn base_and_a_single_threshold_pass() {
         assert!(run("alerts-missing", BASE).is_empty());
-        assert!(run(
-            "alerts-missing",
-            &base_with(ALERTS, "alerts:\n  error_rate_percent: 5\n")
-        )
-        .is_empty());
+        assert!(run("alerts-missing", &base_with(ALERTS, "alerts:\n  error_rate_percent: 5\n")).is_empty());
     }
 
     #[test]
@@ -81,8 +81,7 @@ mod tests {
 
     #[test]
     fn staging_is_not_checked() {
-        let yaml =
-            base_with(ALERTS, "").replacen("environment: production", "environment: staging", 1);
+        let yaml = base_with(ALERTS, "").replacen("environment: production", "environment: staging", 1);
         assert!(run("alerts-missing", &yaml).is_empty());
     }
 }

@@ -38,15 +38,13 @@ fn check(cx: &Context) -> Vec<Violation> {
     if !cx.policy.audit.as_ref().is_some_and(|a| a.log_bodies) {
         return Vec::new();
     }
-    let violation = Violation::new(
-        "audit.log_bodies",
-        "audit log records full request and response bodies",
-    );
+    let violation = Violation::new("audit.log_bodies", "audit log records full request and response bodies");
     if cx.has_pack(Pack::Hipaa) {
-        vec![violation.help("set `log_bodies: false`: under hipaa, prompts may carry PHI that must not reach the logs").severity(Severity::Error)]
-    } else {
         vec![violation
-            .help("set `log_bodies: false`; log metadata (consumer, model, status, tokens) only")]
+            .help("set `log_bodies: false`: under hipaa, prompts may carry PHI that must not reach the logs")
+            .severity(Severity::Error)]
+    } else {
+        vec![violation.help("set `log_bodies: false`; log metadata (consumer, model, status, tokens) only")]
     }
 }
 
@@ -65,10 +63,7 @@ mod tests {
 
     #[test]
     fn logging_bodies_is_a_warning() {
-        let found = run(
-            "audit-bodies",
-            &base_with("log_bodies: false", "log_bodies: true"),
-        );
+        let found = run("audit-bodies", &base_with("log_bodies: false", "log_bodies: true"));
         assert_eq!(lines(&found), vec![48]);
         assert_eq!(found[0].severity, Severity::Warning);
     }
@@ -76,19 +71,10 @@ mod tests {
     #[test]
     fn hipaa_makes_it_an_error() {
         let yaml = base_with("log_bodies: false", "log_bodies: true");
-        let found = run(
-            "audit-bodies",
-            &yaml.replacen("compliance: [soc2]", "compliance: [soc2, hipaa]", 1),
-        );
+        let found = run("audit-bodies", &yaml.replacen("compliance: [soc2]", "compliance: [soc2, hipaa]", 1));
         assert_eq!(lines(&found), vec![48]);
         assert_eq!(found[0].severity, Severity::Error);
-        let options = Options {
-            packs: BTreeSet::from([Pack::Hipaa]),
-            ..Options::for_tests()
-        };
-        assert_eq!(
-            run_with("audit-bodies", &yaml, &options)[0].severity,
-            Severity::Error
-        );
+        let options = Options { packs: BTreeSet::from([Pack::Hipaa]), ..Options::for_tests() };
+        assert_eq!(run_with("audit-bodies", &yaml, &options)[0].severity, Severity::Error);
     }
 }

@@ -41,16 +41,12 @@ fn check(cx: &Context) -> Vec<Violation> {
     }
     let env = cx.environment().as_str();
     match &cx.policy.audit {
-        None => vec![Violation::new(
-            "audit",
-            format!("{env} policy has no `audit` section: requests are not logged"),
-        )
-        .help("add `audit: {enabled: true, redact_headers: [authorization, x-api-key]}`")],
-        Some(audit) if !audit.enabled => vec![Violation::new(
-            "audit.enabled",
-            format!("audit logging is disabled in a {env} policy"),
-        )
-        .help("set `audit.enabled: true`; only development policies may run without audit logs")],
+        None => vec![Violation::new("audit", format!("{env} policy has no `audit` section: requests are not logged"))
+            .help("add `audit: {enabled: true, redact_headers: [authorization, x-api-key]}`")],
+        Some(audit) if !audit.enabled => {
+            vec![Violation::new("audit.enabled", format!("audit logging is disabled in a {env} policy"))
+                .help("set `audit.enabled: true`; only development policies may run without audit logs")]
+        }
         Some(_) => Vec::new(),
     }
 }
@@ -73,10 +69,7 @@ mod tests {
         assert_eq!(lines(&found), vec![46]);
         assert!(found[0].message.contains("production"));
         assert_eq!(
-            lines(&run(
-                "audit-disabled",
-                &yaml.replacen("environment: production", "environment: staging", 1)
-            )),
+            lines(&run("audit-disabled", &yaml.replacen("environment: production", "environment: staging", 1))),
             vec![46]
         );
     }
@@ -90,8 +83,7 @@ mod tests {
 
     #[test]
     fn development_is_skipped() {
-        let yaml =
-            base_with(AUDIT, "").replacen("environment: production", "environment: development", 1);
+        let yaml = base_with(AUDIT, "").replacen("environment: production", "environment: development", 1);
         assert!(run("audit-disabled", &yaml).is_empty());
     }
 }

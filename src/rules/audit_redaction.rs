@@ -43,25 +43,16 @@ fn check(cx: &Context) -> Vec<Violation> {
         return Vec::new();
     };
     let client = cx.policy.auth.key_header();
-    let mut required = vec![
-        ("authorization", "the client credential"),
-        ("x-api-key", "the provider key header"),
-    ];
+    let mut required = vec![("authorization", "the client credential"), ("x-api-key", "the provider key header")];
     if !client.is("authorization") && !client.is("x-api-key") {
-        required.push((
-            client.0.as_str(),
-            "the header clients send their gateway key in",
-        ));
+        required.push((client.0.as_str(), "the header clients send their gateway key in"));
     }
     required
         .into_iter()
         .filter(|(header, _)| !audit.redact_headers.iter().any(|h| h.is(header)))
         .map(|(header, what)| {
-            Violation::new(
-                "audit.redact_headers",
-                format!("audit log would record `{header}` ({what}) in clear"),
-            )
-            .help(format!("add `{header}` to `audit.redact_headers`"))
+            Violation::new("audit.redact_headers", format!("audit log would record `{header}` ({what}) in clear"))
+                .help(format!("add `{header}` to `audit.redact_headers`"))
         })
         .collect()
 }
@@ -75,25 +66,15 @@ mod tests {
     #[test]
     fn base_and_any_case_pass() {
         assert!(run("audit-redaction", BASE).is_empty());
-        assert!(run(
-            "audit-redaction",
-            &base_with(REDACT, "  redact_headers: [Authorization, X-Api-Key]")
-        )
-        .is_empty());
+        assert!(run("audit-redaction", &base_with(REDACT, "  redact_headers: [Authorization, X-Api-Key]")).is_empty());
     }
 
     #[test]
     fn one_finding_per_missing_header() {
-        let found = run(
-            "audit-redaction",
-            &base_with(REDACT, "  redact_headers: [authorization]"),
-        );
+        let found = run("audit-redaction", &base_with(REDACT, "  redact_headers: [authorization]"));
         assert_eq!(lines(&found), vec![47]);
         assert!(found[0].message.contains("`x-api-key`"));
-        let found = run(
-            "audit-redaction",
-            &base_with(REDACT, "  redact_headers: []"),
-        );
+        let found = run("audit-redaction", &base_with(REDACT, "  redact_headers: []"));
         assert_eq!(lines(&found), vec![47, 47]);
     }
 
@@ -105,29 +86,15 @@ mod tests {
         assert!(found[0].message.contains("`x-gateway-key`"));
         assert!(run(
             "audit-redaction",
-            &yaml.replacen(
-                REDACT,
-                "  redact_headers: [authorization, x-api-key, X-Gateway-Key]",
-                1
-            )
+            &yaml.replacen(REDACT, "  redact_headers: [authorization, x-api-key, X-Gateway-Key]", 1)
         )
         .is_empty());
     }
 
     #[test]
     fn missing_list_points_at_audit_and_disabled_audit_is_skipped() {
-        assert_eq!(
-            lines(&run(
-                "audit-redaction",
-                &base_with(&format!("{REDACT}\n"), "")
-            )),
-            vec![45, 45]
-        );
-        let yaml = base_with(REDACT, "  redact_headers: []").replacen(
-            "  enabled: true",
-            "  enabled: false",
-            1,
-        );
+        assert_eq!(lines(&run("audit-redaction", &base_with(&format!("{REDACT}\n"), ""))), vec![45, 45]);
+        let yaml = base_with(REDACT, "  redact_headers: []").replacen("  enabled: true", "  enabled: false", 1);
         assert!(run("audit-redaction", &yaml).is_empty());
     }
 }

@@ -46,38 +46,31 @@ fn check(cx: &Context) -> Vec<Violation> {
     let Some(audit) = cx.policy.audit.as_ref().filter(|a| a.enabled) else {
         return Vec::new();
     };
-    let strict = [Pack::Soc2, Pack::Hipaa]
-        .into_iter()
-        .find(|p| cx.has_pack(*p));
+    let strict = [Pack::Soc2, Pack::Hipaa].into_iter().find(|p| cx.has_pack(*p));
     let violation = match (audit.retention_days, strict) {
         (None, Some(pack)) => Violation::new(
             "audit.retention_days",
-            format!(
-                "no `audit.retention_days`: the {} pack requires {COMPLIANCE_DAYS} days (7 years)",
-                pack.as_str()
-            ),
+            format!("no `audit.retention_days`: the {} pack requires {COMPLIANCE_DAYS} days (7 years)", pack.as_str()),
         ),
         (Some(days), Some(pack)) if days < COMPLIANCE_DAYS => Violation::new(
             "audit.retention_days",
-            format!(
-                "audit logs are kept {days} days; the {} pack requires {COMPLIANCE_DAYS} (7 years)",
-                pack.as_str()
-            ),
+            format!("audit logs are kept {days} days; the {} pack requires {COMPLIANCE_DAYS} (7 years)", pack.as_str()),
         ),
         (None, None) if cx.has_pack(Pack::Gdpr) => Violation::new(
             "audit.retention_days",
             "no `audit.retention_days`: the gdpr pack requires a defined retention period",
         ),
         (Some(days), None) if days < MIN_DAYS => {
-            return vec![Violation::new("audit.retention_days", format!("audit logs are kept {days} days, less than one {MIN_DAYS}-day key rotation period"))
-                .help(format!("set `retention_days` to at least {MIN_DAYS}"))];
+            return vec![Violation::new(
+                "audit.retention_days",
+                format!("audit logs are kept {days} days, less than one {MIN_DAYS}-day key rotation period"),
+            )
+            .help(format!("set `retention_days` to at least {MIN_DAYS}"))];
         }
         _ => return Vec::new(),
     };
     vec![violation
-        .help(format!(
-            "set `retention_days` (at least {COMPLIANCE_DAYS} under soc2/hipaa)"
-        ))
+        .help(format!("set `retention_days` (at least {COMPLIANCE_DAYS} under soc2/hipaa)"))
         .severity(Severity::Error)]
 }
 
@@ -113,15 +106,8 @@ mod tests {
 
     #[test]
     fn hipaa_from_the_command_line() {
-        let options = Options {
-            packs: BTreeSet::from([Pack::Hipaa]),
-            ..Options::for_tests()
-        };
-        let found = run_with(
-            "audit-retention",
-            &no_pack("  retention_days: 365"),
-            &options,
-        );
+        let options = Options { packs: BTreeSet::from([Pack::Hipaa]), ..Options::for_tests() };
+        let found = run_with("audit-retention", &no_pack("  retention_days: 365"), &options);
         assert_eq!(lines(&found), vec![49]);
         assert!(found[0].message.contains("hipaa"));
     }
@@ -138,15 +124,8 @@ mod tests {
     #[test]
     fn gdpr_requires_a_retention_period() {
         let yaml = base_with(&format!("{DAYS}\n"), "");
-        assert!(run(
-            "audit-retention",
-            &yaml.replacen("compliance: [soc2]", "compliance: []", 1)
-        )
-        .is_empty());
-        let found = run(
-            "audit-retention",
-            &yaml.replacen("compliance: [soc2]", "compliance: [gdpr]", 1),
-        );
+        assert!(run("audit-retention", &yaml.replacen("compliance: [soc2]", "compliance: []", 1)).is_empty());
+        let found = run("audit-retention", &yaml.replacen("compliance: [soc2]", "compliance: [gdpr]", 1));
         assert_eq!(lines(&found), vec![45]);
         assert_eq!(found[0].severity, Severity::Error);
         assert!(run(
@@ -158,11 +137,7 @@ mod tests {
 
     #[test]
     fn disabled_audit_is_skipped() {
-        let yaml = base_with(DAYS, "  retention_days: 1").replacen(
-            "  enabled: true",
-            "  enabled: false",
-            1,
-        );
+        let yaml = base_with(DAYS, "  retention_days: 1").replacen("  enabled: true", "  enabled: false", 1);
         assert!(run("audit-retention", &yaml).is_empty());
     }
 }

@@ -41,10 +41,7 @@ fn check(cx: &Context) -> Vec<Violation> {
     }
     vec![Violation::new(
         "auth.method",
-        format!(
-            "client authentication is disabled in a {} policy",
-            cx.environment().as_str()
-        ),
+        format!("client authentication is disabled in a {} policy", cx.environment().as_str()),
     )
     .help("use `method: api_key`, `oauth2` or `mtls`; `none` is for development only")]
 }

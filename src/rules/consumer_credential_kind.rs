@@ -56,11 +56,8 @@ fn check(cx: &Context) -> Vec<Violation> {
         if by_key {
             if consumer.key.is_none() {
                 found.push(
-                    Violation::at(
-                        at.clone(),
-                        format!("consumer `{name}` has no `key`, which `{m}` auth needs"),
-                    )
-                    .help("add `key:` with a secret reference, e.g. env:TEAM_GATEWAY_KEY"),
+                    Violation::at(at.clone(), format!("consumer `{name}` has no `key`, which `{m}` auth needs"))
+                        .help("add `key:` with a secret reference, e.g. env:TEAM_GATEWAY_KEY"),
                 );
             }
             if consumer.subject.is_some() {
@@ -83,17 +80,10 @@ fn check(cx: &Context) -> Vec<Violation> {
                 );
             }
             if consumer.subject.is_none() {
-                let what = if method == AuthMethod::Mtls {
-                    "certificate CN"
-                } else {
-                    "token `sub` or `client_id`"
-                };
+                let what = if method == AuthMethod::Mtls { "certificate CN" } else { "token `sub` or `client_id`" };
                 found.push(
-                    Violation::at(
-                        at,
-                        format!("consumer `{name}` has no `subject`, which `{m}` auth needs"),
-                    )
-                    .help(format!("add `subject:` with the consumer's {what}")),
+                    Violation::at(at, format!("consumer `{name}` has no `subject`, which `{m}` auth needs"))
+                        .help(format!("add `subject:` with the consumer's {what}")),
                 );
             }
         }
@@ -116,10 +106,7 @@ mod tests {
 
     #[test]
     fn api_key_consumer_without_key_or_with_subject() {
-        let yaml = base_with(
-            "    key: env:TEAM_PLATFORM_GATEWAY_KEY\n",
-            "    subject: team-platform\n",
-        );
+        let yaml = base_with("    key: env:TEAM_PLATFORM_GATEWAY_KEY\n", "    subject: team-platform\n");
         let found = run("consumer-credential-kind", &yaml);
         assert_eq!(lines(&found), vec![26, 27]);
         assert!(found[0].message.contains("no `key`"));

@@ -52,18 +52,21 @@ fn check(cx: &Context) -> Vec<Violation> {
         let name = &consumer.name.0;
         if names.insert(name, i).is_some() {
             found.push(
-                Violation::at(
-                    at.key("name"),
-                    format!("consumer name `{name}` is used twice"),
-                )
-                .help("give each consumer its own name"),
+                Violation::at(at.key("name"), format!("consumer name `{name}` is used twice"))
+                    .help("give each consumer its own name"),
             );
         }
         if let Some(key) = &consumer.key {
             if let Some(&first) = keys.get(key) {
                 found.push(
-                    Violation::at(at.key("key"), format!("consumer `{name}` uses the same key reference as `{}`", cx.policy.consumers[first].name.0))
-                        .help("issue a separate key to each consumer so usage, limits and revocation stay separate"),
+                    Violation::at(
+                        at.key("key"),
+                        format!(
+                            "consumer `{name}` uses the same key reference as `{}`",
+                            cx.policy.consumers[first].name.0
+                        ),
+                    )
+                    .help("issue a separate key to each consumer so usage, limits and revocation stay separate"),
                 );
             } else {
                 keys.insert(key, i);
@@ -72,8 +75,11 @@ fn check(cx: &Context) -> Vec<Violation> {
         if let Some(subject) = &consumer.subject {
             if let Some(&first) = subjects.get(subject) {
                 found.push(
-                    Violation::at(at.key("subject"), format!("consumer `{name}` has the same subject as `{}`", cx.policy.consumers[first].name.0))
-                        .help("each consumer needs its own subject (token `sub`/`client_id` or certificate CN)"),
+                    Violation::at(
+                        at.key("subject"),
+                        format!("consumer `{name}` has the same subject as `{}`", cx.policy.consumers[first].name.0),
+                    )
+                    .help("each consumer needs its own subject (token `sub`/`client_id` or certificate CN)"),
                 );
             } else {
                 subjects.insert(subject, i);
@@ -96,10 +102,7 @@ mod tests {
 
     #[test]
     fn second_name_is_reported() {
-        let found = run(
-            "consumer-duplicate",
-            &base_with("name: ci-bot", "name: team-platform"),
-        );
+        let found = run("consumer-duplicate", &base_with("name: ci-bot", "name: team-platform"));
         assert_eq!(lines(&found), vec![31]);
         assert!(found[0].message.contains("team-platform"));
     }
@@ -108,15 +111,10 @@ mod tests {
     fn shared_key_reference_is_reported_without_its_value() {
         let found = run(
             "consumer-duplicate",
-            &base_with(
-                "key: aws-sm:claude-code/ci-bot",
-                "key: env:TEAM_PLATFORM_GATEWAY_KEY",
-            ),
+            &base_with("key: aws-sm:claude-code/ci-bot", "key: env:TEAM_PLATFORM_GATEWAY_KEY"),
         );
         assert_eq!(lines(&found), vec![32]);
-        assert!(
-            found[0].message.contains("`ci-bot`") && found[0].message.contains("`team-platform`")
-        );
+        assert!(found[0].message.contains("`ci-bot`") && found[0].message.contains("`team-platform`"));
         assert!(!found[0].message.contains("TEAM_PLATFORM_GATEWAY_KEY"));
     }
 

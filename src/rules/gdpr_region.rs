@@ -64,15 +64,9 @@ mod tests {
 
     #[test]
     fn gdpr_without_region_points_at_upstream() {
-        let found = run(
-            "gdpr-region",
-            &base_with("compliance: [soc2]", "compliance: [soc2, gdpr]"),
-        );
+        let found = run("gdpr-region", &base_with("compliance: [soc2]", "compliance: [soc2, gdpr]"));
         assert_eq!(lines(&found), vec![6]);
-        let options = Options {
-            packs: BTreeSet::from([Pack::Gdpr]),
-            ..Options::for_tests()
-        };
+        let options = Options { packs: BTreeSet::from([Pack::Gdpr]), ..Options::for_tests() };
         assert_eq!(lines(&run_with("gdpr-region", BASE, &options)), vec![6]);
     }
 

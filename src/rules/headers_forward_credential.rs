@@ -6,8 +6,7 @@ pub static RULE: Rule = Rule {
     id: "headers-forward-credential",
     severity: Severity::Error,
     title: "Credential header forwarded or set upstream",
-    seed:
-        "enterprise-gateway-integration.md § Phase 2: Header Forwarding Configuration (10 minutes)",
+    seed: "enterprise-gateway-integration.md § Phase 2: Header Forwarding Configuration (10 minutes)",
     packs: "",
     docs: r#"## What it does
 Checks that `headers.forward` does not list `authorization`, `x-api-key` or the
@@ -59,24 +58,14 @@ fn check(cx: &Context) -> Vec<Violation> {
                 Path::root().key("headers").key("forward").index(i),
                 format!("`{}` is forwarded upstream: it carries {what}", header.0),
             )
-            .help(format!(
-                "remove `{}` from `headers.forward`; the gateway sends the provider key itself",
-                header.0
-            )),
+            .help(format!("remove `{}` from `headers.forward`; the gateway sends the provider key itself", header.0)),
         );
     }
-    for name in headers
-        .add
-        .keys()
-        .filter(|n| n.is("authorization") || n.is("x-api-key"))
-    {
+    for name in headers.add.keys().filter(|n| n.is("authorization") || n.is("x-api-key")) {
         found.push(
             Violation::at(
                 Path::root().key("headers").key("add").key(name.0.clone()),
-                format!(
-                    "`headers.add` sets `{}`: it would override the provider key",
-                    name.0
-                ),
+                format!("`headers.add` sets `{}`: it would override the provider key", name.0),
             )
             .help("remove it; the provider key comes from `upstream.api_key` (a secret reference)"),
         );
@@ -100,10 +89,7 @@ mod tests {
         for header in ["Authorization", "x-api-key"] {
             let found = run(
                 "headers-forward-credential",
-                &base_with(
-                    FORWARD,
-                    &format!("  forward: [{header}, anthropic-version,"),
-                ),
+                &base_with(FORWARD, &format!("  forward: [{header}, anthropic-version,")),
             );
             assert_eq!(lines(&found), vec![35], "{header}");
             assert!(found[0].message.contains(header));
@@ -124,10 +110,7 @@ mod tests {
 
     #[test]
     fn adding_a_credential_header_does_not_echo_its_value() {
-        let yaml = base_with(
-            "accept]",
-            "accept]\n  add:\n    X-Api-Key: env:OTHER_PROVIDER_KEY\n    x-team: platform",
-        );
+        let yaml = base_with("accept]", "accept]\n  add:\n    X-Api-Key: env:OTHER_PROVIDER_KEY\n    x-team: platform");
         let found = run("headers-forward-credential", &yaml);
         assert_eq!(lines(&found), vec![37]);
         assert!(found[0].message.contains("X-Api-Key"));

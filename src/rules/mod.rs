@@ -98,10 +98,7 @@ pub static RULES: &[&Rule] = &[
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
-    RULES
-        .iter()
-        .copied()
-        .find(|r| r.id.eq_ignore_ascii_case(id))
+    RULES.iter().copied().find(|r| r.id.eq_ignore_ascii_case(id))
 }
 
 /// A rule: its identity, its documentation and its check.
@@ -122,7 +119,10 @@ pub struct Rule {
 }
 
 pub enum Check {
-    /// Looks at one policy.
+    /// Looks at the raw text of every readable file, whether or not it is valid YAML
+    /// or passes the schema (the tree is given when the YAML parsed).
+    Text(fn(&Source, Option<&Node>) -> Vec<Violation>),
+    /// Looks at one policy that passed the schema.
     Policy(fn(&Context) -> Vec<Violation>),
     /// Looks at every policy linted together (a folder).
     PolicySet(fn(&[Context]) -> Vec<SetViolation>),
@@ -174,13 +174,7 @@ impl Violation {
         Violation::at(Path::parse(path), message)
     }
     pub fn at(path: Path, message: impl Into<String>) -> Violation {
-        Violation {
-            path,
-            message: message.into(),
-            help: None,
-            severity: None,
-            span: None,
-        }
+        Violation { path, message: message.into(), help: None, severity: None, span: None }
     }
     pub fn help(mut self, help: impl Into<String>) -> Violation {
         self.help = Some(help.into());
@@ -224,20 +218,11 @@ pub mod testing {
         let schema_errors: Vec<_> = report
             .findings
             .iter()
-            .filter(|f| {
-                f.rule == "schema-violation" || f.rule == "unknown-key" || f.rule == "yaml-syntax"
-            })
+            .filter(|f| f.rule == "schema-violation" || f.rule == "unknown-key" || f.rule == "yaml-syntax")
             .map(|f| f.message.clone())
             .collect();
-        assert!(
-            schema_errors.is_empty(),
-            "test policy is not schema-valid: {schema_errors:?}"
-        );
-        report
-            .findings
-            .into_iter()
-            .filter(|f| f.rule == rule)
-            .collect()
+        assert!(schema_errors.is_empty(), "test policy is not schema-valid: {schema_errors:?}");
+        report.findings.into_iter().filter(|f| f.rule == rule).collect()
     }
 
     /// `BASE` with the line containing `from` replaced by `to` (which may be several lines).
@@ -249,5 +234,52 @@ pub mod testing {
     /// 1-based lines of the findings.
     pub fn lines(findings: &[Finding]) -> Vec<usize> {
         findings.iter().map(|f| f.line_col().0).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_readable() {
+        let mut ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        assert!(ids.iter().all(|id| id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')));
+        ids.sort_unstable();
+        let count = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "duplicate rule ID");
+    }
+
+    #[test]
+    fn every_checklist_rule_is_documented_and_sourced() {
+        for rule in RULES.iter().filter(|r| !matches!(r.check, Check::Builtin)) {
+            for section in ["## What it does", "## Why is this bad?", "## Example", "## How to fix"] {
+                assert!(rule.docs.contains(section), "{} lacks `{section}`", rule.id);
+            }
+            assert!(!rule.title.is_empty() && !rule.title.contains("TODO"), "{}", rule.id);
+            let (file, section) =
+                rule.seed.split_once(" § ").unwrap_or_else(|| panic!("{}: seed `{}`", rule.id, rule.seed));
+            assert!(file.ends_with(".md") && !section.is_empty(), "{}", rule.id);
+        }
+    }
+
+    /// The seed sections rules cite exist, when the seed documents are beside the repo (as in CI).
+    #[test]
+    fn cited_seed_sections_exist() {
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+        if !seeds.is_dir() {
+            eprintln!("skipped: {} not present", seeds.display());
+            return;
+        }
+        for rule in RULES.iter().filter(|r| r.seed.contains(" § ")) {
+            let (file, section) = rule.seed.split_once(" § ").expect("checked above");
+            let Ok(text) = std::fs::read_to_string(seeds.join(file)) else {
+                assert_eq!(file, "policy-spec.md", "{}: no seed file {file}", rule.id);
+                continue;
+            };
+            let heading = |l: &str| l.starts_with('#') && l.trim_start_matches('#').trim() == section;
+            assert!(text.lines().any(heading), "{}: no heading `{section}` in {file}", rule.id);
+        }
     }
 }

@@ -46,19 +46,11 @@ fn check(cx: &Context) -> Vec<Violation> {
     if auth.method != AuthMethod::Mtls {
         return Vec::new();
     }
-    let help = format!(
-        "set `max_certificate_validity_days` to at most {MAX_DAYS} (30 with automated renewal)"
-    );
-    match auth
-        .mtls
-        .as_ref()
-        .and_then(|m| m.max_certificate_validity_days)
-    {
+    let help = format!("set `max_certificate_validity_days` to at most {MAX_DAYS} (30 with automated renewal)");
+    match auth.mtls.as_ref().and_then(|m| m.max_certificate_validity_days) {
         Some(days) if days > MAX_DAYS => vec![Violation::new(
             "auth.mtls.max_certificate_validity_days",
-            format!(
-                "client certificates valid for {days} days are accepted; the maximum is {MAX_DAYS}"
-            ),
+            format!("client certificates valid for {days} days are accepted; the maximum is {MAX_DAYS}"),
         )
         .help(help)],
         Some(_) => Vec::new(),
@@ -87,11 +79,7 @@ mod tests {
     fn long_validity_is_an_error_at_the_value() {
         let found = run(
             "mtls-cert-validity",
-            &mtls_base().replacen(
-                "max_certificate_validity_days: 90",
-                "max_certificate_validity_days: 365",
-                1,
-            ),
+            &mtls_base().replacen("max_certificate_validity_days: 90", "max_certificate_validity_days: 365", 1),
         );
         assert_eq!(lines(&found), vec![25]);
         assert_eq!(found[0].severity, Severity::Error);
@@ -100,10 +88,7 @@ mod tests {
 
     #[test]
     fn missing_validity_is_a_warning() {
-        let found = run(
-            "mtls-cert-validity",
-            &mtls_base().replacen("    max_certificate_validity_days: 90\n", "", 1),
-        );
+        let found = run("mtls-cert-validity", &mtls_base().replacen("    max_certificate_validity_days: 90\n", "", 1));
         assert_eq!(lines(&found), vec![23]);
         assert_eq!(found[0].severity, Severity::Warning);
     }

@@ -84,10 +84,7 @@ pub(super) mod tests {
 
     #[test]
     fn missing_section_points_at_method() {
-        let found = run(
-            "mtls-incomplete",
-            &base_with(API_KEY_AUTH, "  method: mtls\n"),
-        );
+        let found = run("mtls-incomplete", &base_with(API_KEY_AUTH, "  method: mtls\n"));
         assert_eq!(lines(&found), vec![22]);
     }
 
@@ -95,11 +92,7 @@ pub(super) mod tests {
     fn missing_ca_points_at_the_section() {
         let found = run(
             "mtls-incomplete",
-            &mtls_base().replacen(
-                "    ca_certificate: file:/etc/gateway/tls/clients-ca.crt\n",
-                "",
-                1,
-            ),
+            &mtls_base().replacen("    ca_certificate: file:/etc/gateway/tls/clients-ca.crt\n", "", 1),
         );
         assert_eq!(lines(&found), vec![23]);
         assert!(found[0].message.contains("ca_certificate"));

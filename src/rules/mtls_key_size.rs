@@ -52,7 +52,9 @@ fn check(cx: &Context) -> Vec<Violation> {
     let ec = mtls.and_then(|m| m.min_ec_key_bits);
     if rsa.is_none() && ec.is_none() {
         return vec![Violation::new("auth.mtls", "no minimum client key size: any RSA or EC key would be accepted")
-            .help(format!("set `min_rsa_key_bits: {MIN_RSA_BITS}` and/or `min_ec_key_bits: {MIN_EC_BITS}` under `auth.mtls`"))
+            .help(format!(
+                "set `min_rsa_key_bits: {MIN_RSA_BITS}` and/or `min_ec_key_bits: {MIN_EC_BITS}` under `auth.mtls`"
+            ))
             .severity(Severity::Warning)];
     }
     let mut found = Vec::new();
@@ -60,9 +62,7 @@ fn check(cx: &Context) -> Vec<Violation> {
         found.push(
             Violation::new(
                 "auth.mtls.min_rsa_key_bits",
-                format!(
-                    "RSA client keys of {bits} bits are accepted; the minimum is {MIN_RSA_BITS}"
-                ),
+                format!("RSA client keys of {bits} bits are accepted; the minimum is {MIN_RSA_BITS}"),
             )
             .help(format!("set `min_rsa_key_bits: {MIN_RSA_BITS}`")),
         );
@@ -95,9 +95,11 @@ mod tests {
 
     #[test]
     fn small_keys_are_errors_at_their_values() {
-        let yaml = mtls_base()
-            .replacen("min_rsa_key_bits: 4096", "min_rsa_key_bits: 2048", 1)
-            .replacen("min_ec_key_bits: 256", "min_ec_key_bits: 224", 1);
+        let yaml = mtls_base().replacen("min_rsa_key_bits: 4096", "min_rsa_key_bits: 2048", 1).replacen(
+            "min_ec_key_bits: 256",
+            "min_ec_key_bits: 224",
+            1,
+        );
         let found = run("mtls-key-size", &yaml);
         assert_eq!(lines(&found), vec![26, 27]);
         assert!(found.iter().all(|f| f.severity == Severity::Error));
@@ -107,11 +109,7 @@ mod tests {
 
     #[test]
     fn no_minimum_is_a_warning() {
-        let yaml = mtls_base().replacen(
-            "    min_rsa_key_bits: 4096\n    min_ec_key_bits: 256\n",
-            "",
-            1,
-        );
+        let yaml = mtls_base().replacen("    min_rsa_key_bits: 4096\n    min_ec_key_bits: 256\n", "", 1);
         let found = run("mtls-key-size", &yaml);
         assert_eq!(lines(&found), vec![23]);
         assert_eq!(found[0].severity, Severity::Warning);

@@ -51,29 +51,24 @@ pub(super) enum CidrError {
 
 /// Parses `IP` or `IP/prefix`; a bare IP is a single host.
 pub(super) fn parse_cidr(entry: &str) -> Result<Cidr, CidrError> {
-    let (addr, prefix) = entry
-        .split_once('/')
-        .map_or((entry, None), |(a, p)| (a, Some(p)));
+    let (addr, prefix) = entry.split_once('/').map_or((entry, None), |(a, p)| (a, Some(p)));
     let ip: IpAddr = addr.parse().map_err(|_| CidrError::NotAnAddress)?;
     let max: u8 = if ip.is_ipv4() { 32 } else { 128 };
     let prefix = match prefix {
         None => max,
         Some(p) if !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()) => {
             let prefix: u16 = p.parse().map_err(|_| CidrError::NotAnAddress)?;
-            u8::try_from(prefix)
-                .ok()
-                .filter(|&p| p <= max)
-                .ok_or(CidrError::PrefixOutOfRange { prefix, max })?
+            u8::try_from(prefix).ok().filter(|&p| p <= max).ok_or(CidrError::PrefixOutOfRange { prefix, max })?
         }
         Some(_) => return Err(CidrError::NotAnAddress),
     };
     let network = match ip {
-        IpAddr::V4(v4) => IpAddr::V4(Ipv4Addr::from(
-            u32::from(v4) & u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0),
-        )),
-        IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(
-            u128::from(v6) & u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0),
-        )),
+        IpAddr::V4(v4) => {
+            IpAddr::V4(Ipv4Addr::from(u32::from(v4) & u32::MAX.checked_shl(32 - u32::from(prefix)).unwrap_or(0)))
+        }
+        IpAddr::V6(v6) => {
+            IpAddr::V6(Ipv6Addr::from(u128::from(v6) & u128::MAX.checked_shl(128 - u32::from(prefix)).unwrap_or(0)))
+        }
     };
     if network != ip {
         return Err(CidrError::HostBits { network, prefix });
@@ -114,15 +109,7 @@ mod tests {
     #[test]
     fn valid_entries_pass() {
         assert!(run("network-invalid-cidr", BASE).is_empty());
-        for ok in [
-            "10.0.0.0/8",
-            "192.0.2.10",
-            "0.0.0.0/0",
-            "2001:db8::/32",
-            "::1",
-            "::/0",
-            "192.0.2.10/32",
-        ] {
+        for ok in ["10.0.0.0/8", "192.0.2.10", "0.0.0.0/0", "2001:db8::/32", "::1", "::/0", "192.0.2.10/32"] {
             assert!(parse_cidr(ok).is_ok(), "{ok}");
         }
         assert_eq!(parse_cidr("192.0.2.10").map(|c| c.prefix).ok(), Some(32));
@@ -131,66 +118,32 @@ mod tests {
 
     #[test]
     fn malformed_entries_are_rejected() {
-        for bad in [
-            "vpn.example.com",
-            "10.0.0.0/",
-            "10.0.0.0/+8",
-            "10.0.0/8",
-            "10.0.0.0/8/8",
-            "300.1.1.1",
-        ] {
-            assert!(
-                matches!(parse_cidr(bad), Err(CidrError::NotAnAddress)),
-                "{bad}"
-            );
+        for bad in ["vpn.example.com", "10.0.0.0/", "10.0.0.0/+8", "10.0.0/8", "10.0.0.0/8/8", "300.1.1.1"] {
+            assert!(matches!(parse_cidr(bad), Err(CidrError::NotAnAddress)), "{bad}");
         }
-        assert!(matches!(
-            parse_cidr("10.0.0.0/33"),
-            Err(CidrError::PrefixOutOfRange {
-                prefix: 33,
-                max: 32
-            })
-        ));
-        assert!(matches!(
-            parse_cidr("2001:db8::/129"),
-            Err(CidrError::PrefixOutOfRange {
-                prefix: 129,
-                max: 128
-            })
-        ));
-        assert!(matches!(
-            parse_cidr("10.0.0.0/999"),
-            Err(CidrError::PrefixOutOfRange {
-                prefix: 999,
-                max: 32
-            })
-        ));
+        assert!(matches!(parse_cidr("10.0.0.0/33"), Err(CidrError::PrefixOutOfRange { prefix: 33, max: 32 })));
+        assert!(matches!(parse_cidr("2001:db8::/129"), Err(CidrError::PrefixOutOfRange { prefix: 129, max: 128 })));
+        assert!(matches!(parse_cidr("10.0.0.0/999"), Err(CidrError::PrefixOutOfRange { prefix: 999, max: 32 })));
     }
 
     #[test]
     fn each_bad_entry_is_reported_at_its_line() {
-        let yaml = base_with(LIST, "ip_allowlist:\n    - 203.0.113.0/24\n    - 203.0.113.5/24\n    - 198.51.100.0/33\n    - vpn.example.com");
+        let yaml = base_with(
+            LIST,
+            "ip_allowlist:\n    - 203.0.113.0/24\n    - 203.0.113.5/24\n    - 198.51.100.0/33\n    - vpn.example.com",
+        );
         let found = run("network-invalid-cidr", &yaml);
         assert_eq!(lines(&found), vec![44, 45, 46]);
         assert!(found[0].message.contains("host bits"));
-        assert_eq!(
-            found[0].help.as_deref(),
-            Some("did you mean 203.0.113.0/24?")
-        );
+        assert_eq!(found[0].help.as_deref(), Some("did you mean 203.0.113.0/24?"));
         assert!(found[1].message.contains("/33"));
         assert!(found[2].message.contains("vpn.example.com"));
     }
 
     #[test]
     fn ipv6_host_bits_suggest_the_network() {
-        let found = run(
-            "network-invalid-cidr",
-            &base_with(LIST, "ip_allowlist: [\"2001:db8::1/32\"]"),
-        );
+        let found = run("network-invalid-cidr", &base_with(LIST, "ip_allowlist: [\"2001:db8::1/32\"]"));
         assert_eq!(lines(&found), vec![42]);
-        assert_eq!(
-            found[0].help.as_deref(),
-            Some("did you mean 2001:db8::/32?")
-        );
+        assert_eq!(found[0].help.as_deref(), Some("did you mean 2001:db8::/32?"));
     }
 }

@@ -63,19 +63,15 @@ mod tests {
     #[test]
     fn specific_networks_pass() {
         assert!(run("network-open-allowlist", BASE).is_empty());
-        assert!(run(
-            "network-open-allowlist",
-            &base_with(LIST, "ip_allowlist: [\"2001:db8::/32\", 10.0.0.0/1]")
-        )
-        .is_empty());
+        assert!(
+            run("network-open-allowlist", &base_with(LIST, "ip_allowlist: [\"2001:db8::/32\", 10.0.0.0/1]")).is_empty()
+        );
     }
 
     #[test]
     fn zero_prefixes_are_reported_at_their_lines() {
-        let yaml = base_with(
-            LIST,
-            "ip_allowlist:\n    - 203.0.113.0/24\n    - 0.0.0.0/0\n    - \"::/0\"\n    - 1.2.3.4/0",
-        );
+        let yaml =
+            base_with(LIST, "ip_allowlist:\n    - 203.0.113.0/24\n    - 0.0.0.0/0\n    - \"::/0\"\n    - 1.2.3.4/0");
         let found = run("network-open-allowlist", &yaml);
         assert_eq!(lines(&found), vec![44, 45, 46]);
         assert!(found[0].message.contains("every IPv4 address"));

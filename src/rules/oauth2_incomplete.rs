@@ -44,28 +44,18 @@ fn check(cx: &Context) -> Vec<Violation> {
         return Vec::new();
     }
     let Some(oauth2) = &auth.oauth2 else {
-        return vec![Violation::new(
-            "auth.method",
-            "`method: oauth2` without an `auth.oauth2` section",
-        )
-        .help("add `auth.oauth2` with `issuer`, `jwks_url` and `audience`")];
+        return vec![Violation::new("auth.method", "`method: oauth2` without an `auth.oauth2` section")
+            .help("add `auth.oauth2` with `issuer`, `jwks_url` and `audience`")];
     };
     let mut found = Vec::new();
-    for (field, value, https) in [
-        ("issuer", &oauth2.issuer, true),
-        ("jwks_url", &oauth2.jwks_url, true),
-        ("audience", &oauth2.audience, false),
-    ] {
+    for (field, value, https) in
+        [("issuer", &oauth2.issuer, true), ("jwks_url", &oauth2.jwks_url, true), ("audience", &oauth2.audience, false)]
+    {
         let path = format!("auth.oauth2.{field}");
         match value {
             None => found.push(
-                Violation::new(
-                    &path,
-                    format!("`auth.oauth2` has no `{field}`: tokens cannot be fully validated"),
-                )
-                .help(format!(
-                    "set `{field}` to the value your identity provider publishes"
-                )),
+                Violation::new(&path, format!("`auth.oauth2` has no `{field}`: tokens cannot be fully validated"))
+                    .help(format!("set `{field}` to the value your identity provider publishes")),
             ),
             Some(url) if https && !url.to_ascii_lowercase().starts_with("https://") => {
                 found.push(
@@ -103,21 +93,14 @@ pub(super) mod tests {
 
     #[test]
     fn missing_section_points_at_method() {
-        let found = run(
-            "oauth2-incomplete",
-            &base_with(API_KEY_AUTH, "  method: oauth2\n"),
-        );
+        let found = run("oauth2-incomplete", &base_with(API_KEY_AUTH, "  method: oauth2\n"));
         assert_eq!(lines(&found), vec![22]);
     }
 
     #[test]
     fn each_missing_field_is_reported() {
         let yaml = oauth2_base()
-            .replacen(
-                "    jwks_url: https://your-org.okta.com/oauth2/default/v1/keys\n",
-                "",
-                1,
-            )
+            .replacen("    jwks_url: https://your-org.okta.com/oauth2/default/v1/keys\n", "", 1)
             .replacen("    audience: api://claude-gateway\n", "", 1);
         let found = run("oauth2-incomplete", &yaml);
         assert_eq!(found.len(), 2);

@@ -46,8 +46,7 @@ fn check(cx: &Context) -> Vec<Violation> {
         Some(Pkce::Optional) => "PKCE is optional: intercepted authorization codes can be redeemed without it",
         None => "PKCE is not required (no `pkce` setting): intercepted authorization codes can be redeemed",
     };
-    vec![Violation::new("auth.oauth2.pkce", message)
-        .help("set `pkce: required` under `auth.oauth2`")]
+    vec![Violation::new("auth.oauth2.pkce", message).help("set `pkce: required` under `auth.oauth2`")]
 }
 
 #[cfg(test)]
@@ -63,20 +62,14 @@ mod tests {
 
     #[test]
     fn optional_pkce_points_at_the_value() {
-        let found = run(
-            "oauth2-pkce",
-            &oauth2_base().replacen("pkce: required", "pkce: optional", 1),
-        );
+        let found = run("oauth2-pkce", &oauth2_base().replacen("pkce: required", "pkce: optional", 1));
         assert_eq!(lines(&found), vec![28]);
         assert!(found[0].message.contains("optional"));
     }
 
     #[test]
     fn missing_pkce_points_at_the_section() {
-        let found = run(
-            "oauth2-pkce",
-            &oauth2_base().replacen("    pkce: required\n", "", 1),
-        );
+        let found = run("oauth2-pkce", &oauth2_base().replacen("    pkce: required\n", "", 1));
         assert_eq!(lines(&found), vec![23]);
     }
 }

@@ -48,7 +48,9 @@ fn check(cx: &Context) -> Vec<Violation> {
     let message = match auth.oauth2.as_ref().and_then(|o| o.max_token_lifetime_minutes) {
         Some(m) if (MIN_MINUTES..=MAX_MINUTES).contains(&m) => return Vec::new(),
         Some(m) if m > MAX_MINUTES => format!("access tokens live up to {m} minutes, longer than {MAX_MINUTES}"),
-        Some(m) => format!("access tokens live only {m} minutes, shorter than {MIN_MINUTES}: clients would refresh constantly"),
+        Some(m) => {
+            format!("access tokens live only {m} minutes, shorter than {MIN_MINUTES}: clients would refresh constantly")
+        }
         None => "no `max_token_lifetime_minutes`: access-token lifetime is unbounded".to_string(),
     };
     vec![Violation::new("auth.oauth2.max_token_lifetime_minutes", message).help(help)]
@@ -65,8 +67,7 @@ mod tests {
     fn bounds_are_inclusive_and_other_methods_pass() {
         assert!(run("oauth2-token-lifetime", BASE).is_empty());
         for ok in [15, 30, 60] {
-            let yaml =
-                oauth2_base().replacen(LIFETIME, &format!("max_token_lifetime_minutes: {ok}"), 1);
+            let yaml = oauth2_base().replacen(LIFETIME, &format!("max_token_lifetime_minutes: {ok}"), 1);
             assert!(run("oauth2-token-lifetime", &yaml).is_empty(), "{ok}");
         }
     }
@@ -85,15 +86,10 @@ mod tests {
 
     #[test]
     fn missing_lifetime_is_unbounded() {
-        let found = run(
-            "oauth2-token-lifetime",
-            &oauth2_base().replacen("    max_token_lifetime_minutes: 60\n", "", 1),
-        );
+        let found =
+            run("oauth2-token-lifetime", &oauth2_base().replacen("    max_token_lifetime_minutes: 60\n", "", 1));
         assert_eq!(lines(&found), vec![23]);
         assert!(found[0].message.contains("unbounded"));
-        assert_eq!(
-            found[0].help.as_deref(),
-            Some("set max_token_lifetime_minutes between 15 and 60")
-        );
+        assert_eq!(found[0].help.as_deref(), Some("set max_token_lifetime_minutes between 15 and 60"));
     }
 }

@@ -41,13 +41,8 @@ fn check(cx: &Context) -> Vec<Violation> {
     if let (Some(burst), Some(rpm)) = (global.and_then(|r| r.burst), global_rpm) {
         if burst > rpm {
             found.push(
-                Violation::new(
-                    "rate_limits.burst",
-                    format!("burst {burst} is larger than requests_per_minute {rpm}"),
-                )
-                .help(format!(
-                    "set `burst` to at most {rpm} (a fraction of it, e.g. 20%)"
-                )),
+                Violation::new("rate_limits.burst", format!("burst {burst} is larger than requests_per_minute {rpm}"))
+                    .help(format!("set `burst` to at most {rpm} (a fraction of it, e.g. 20%)")),
             );
         }
     }
@@ -55,19 +50,20 @@ fn check(cx: &Context) -> Vec<Violation> {
         let Some(limit) = &consumer.rate_limit else {
             continue;
         };
-        let (Some(burst), Some(rpm)) = (limit.burst, limit.requests_per_minute.or(global_rpm))
-        else {
+        let (Some(burst), Some(rpm)) = (limit.burst, limit.requests_per_minute.or(global_rpm)) else {
             continue;
         };
         if burst > rpm {
-            let path = Path::root()
-                .key("consumers")
-                .index(i)
-                .key("rate_limit")
-                .key("burst");
+            let path = Path::root().key("consumers").index(i).key("rate_limit").key("burst");
             found.push(
-                Violation::at(path, format!("burst {burst} of consumer `{}` is larger than its requests_per_minute {rpm}", consumer.name.0))
-                    .help(format!("set `burst` to at most {rpm}, or raise the consumer's `requests_per_minute`")),
+                Violation::at(
+                    path,
+                    format!(
+                        "burst {burst} of consumer `{}` is larger than its requests_per_minute {rpm}",
+                        consumer.name.0
+                    ),
+                )
+                .help(format!("set `burst` to at most {rpm}, or raise the consumer's `requests_per_minute`")),
             );
         }
     }
@@ -85,42 +81,26 @@ mod tests {
 
     #[test]
     fn global_burst_above_rpm() {
-        let found = run(
-            "rate-limit-burst",
-            &base_with("  burst: 20", "  burst: 101"),
-        );
+        let found = run("rate-limit-burst", &base_with("  burst: 20", "  burst: 101"));
         assert_eq!(lines(&found), vec![40]);
         assert!(found[0].message.contains("101") && found[0].message.contains("100"));
-        assert!(run(
-            "rate-limit-burst",
-            &base_with("  burst: 20", "  burst: 100")
-        )
-        .is_empty());
+        assert!(run("rate-limit-burst", &base_with("  burst: 20", "  burst: 100")).is_empty());
     }
 
     #[test]
     fn consumer_burst_against_its_own_rpm() {
-        let yaml = base_with(
-            "      requests_per_minute: 200",
-            "      requests_per_minute: 200\n      burst: 201",
-        );
+        let yaml = base_with("      requests_per_minute: 200", "      requests_per_minute: 200\n      burst: 201");
         let found = run("rate-limit-burst", &yaml);
         assert_eq!(lines(&found), vec![31]);
         assert!(found[0].message.contains("team-platform"));
         // 150 is above the global 100 but within the consumer's own 200.
-        let yaml = base_with(
-            "      requests_per_minute: 200",
-            "      requests_per_minute: 200\n      burst: 150",
-        );
+        let yaml = base_with("      requests_per_minute: 200", "      requests_per_minute: 200\n      burst: 150");
         assert!(run("rate-limit-burst", &yaml).is_empty());
     }
 
     #[test]
     fn consumer_burst_against_the_global_rpm() {
-        let yaml = base_with(
-            "    issued: 2026-09-15",
-            "    issued: 2026-09-15\n    rate_limit:\n      burst: 150",
-        );
+        let yaml = base_with("    issued: 2026-09-15", "    issued: 2026-09-15\n    rate_limit:\n      burst: 150");
         let found = run("rate-limit-burst", &yaml);
         assert_eq!(lines(&found), vec![35]);
         assert!(found[0].message.contains("ci-bot") && found[0].message.contains("100"));

@@ -50,9 +50,14 @@ fn check(cx: &Context) -> Vec<Violation> {
         }
         Some(_) => return Vec::new(),
     };
-    vec![Violation::new("rate_limits", format!("{} policy has {what}: callers are not rate limited", cx.environment().as_str()))
-        .help("set `rate_limits.requests_per_minute` (and `tokens_per_minute`), e.g. 100 requests and 400000 tokens a minute")
-        .severity(severity)]
+    vec![Violation::new(
+        "rate_limits",
+        format!("{} policy has {what}: callers are not rate limited", cx.environment().as_str()),
+    )
+    .help(
+        "set `rate_limits.requests_per_minute` (and `tokens_per_minute`), e.g. 100 requests and 400000 tokens a minute",
+    )
+    .severity(severity)]
 }
 
 #[cfg(test)]
@@ -69,16 +74,8 @@ mod tests {
 
     #[test]
     fn one_limit_is_enough() {
-        assert!(run(
-            "rate-limit-missing",
-            &base_with(LIMITS, "  tokens_per_minute: 400000\n")
-        )
-        .is_empty());
-        assert!(run(
-            "rate-limit-missing",
-            &base_with(LIMITS, "  requests_per_minute: 100\n")
-        )
-        .is_empty());
+        assert!(run("rate-limit-missing", &base_with(LIMITS, "  tokens_per_minute: 400000\n")).is_empty());
+        assert!(run("rate-limit-missing", &base_with(LIMITS, "  requests_per_minute: 100\n")).is_empty());
     }
 
     #[test]
@@ -91,13 +88,8 @@ mod tests {
 
     #[test]
     fn missing_section_falls_back_to_the_document() {
-        let found = run(
-            "rate-limit-missing",
-            &base_with(
-                &format!("rate_limits:\n  by: consumer\n{LIMITS}  burst: 20\n"),
-                "",
-            ),
-        );
+        let found =
+            run("rate-limit-missing", &base_with(&format!("rate_limits:\n  by: consumer\n{LIMITS}  burst: 20\n"), ""));
         assert_eq!(lines(&found), vec![2]);
         assert!(found[0].message.contains("no `rate_limits` section"));
     }
@@ -105,16 +97,10 @@ mod tests {
     #[test]
     fn staging_is_a_warning_and_development_is_skipped() {
         let yaml = base_with(LIMITS, "");
-        let found = run(
-            "rate-limit-missing",
-            &yaml.replacen("environment: production", "environment: staging", 1),
-        );
+        let found = run("rate-limit-missing", &yaml.replacen("environment: production", "environment: staging", 1));
         assert_eq!(lines(&found), vec![36]);
         assert_eq!(found[0].severity, Severity::Warning);
-        assert!(run(
-            "rate-limit-missing",
-            &yaml.replacen("environment: production", "environment: development", 1)
-        )
-        .is_empty());
+        assert!(run("rate-limit-missing", &yaml.replacen("environment: production", "environment: development", 1))
+            .is_empty());
     }
 }

@@ -44,24 +44,20 @@ fn check(cx: &Context) -> Vec<Violation> {
     };
     let mut found = Vec::new();
     if url.to_ascii_lowercase().starts_with("redis://") {
-        let severity = if cx.is_production() {
-            Severity::Error
-        } else {
-            Severity::Warning
-        };
+        let severity = if cx.is_production() { Severity::Error } else { Severity::Warning };
         found.push(
-            Violation::new(
-                "rate_limits.shared_state",
-                "rate-limit shared state uses plaintext `redis://`",
-            )
-            .help("use `rediss://` (Redis over TLS)")
-            .severity(severity),
+            Violation::new("rate_limits.shared_state", "rate-limit shared state uses plaintext `redis://`")
+                .help("use `rediss://` (Redis over TLS)")
+                .severity(severity),
         );
     }
     if limits.shared_state_password.is_none() {
         found.push(
-            Violation::new("rate_limits.shared_state", "rate-limit shared state has no `shared_state_password`: anyone reaching Redis can reset the counters")
-                .help("set `shared_state_password` to a secret reference, e.g. `env:REDIS_PASSWORD`"),
+            Violation::new(
+                "rate_limits.shared_state",
+                "rate-limit shared state has no `shared_state_password`: anyone reaching Redis can reset the counters",
+            )
+            .help("set `shared_state_password` to a secret reference, e.g. `env:REDIS_PASSWORD`"),
         );
     }
     found
@@ -73,25 +69,14 @@ mod tests {
     use crate::rules::testing::{base_with, lines, run, BASE};
 
     fn with_state(url: &str, password: bool) -> String {
-        let password = if password {
-            "\n  shared_state_password: env:REDIS_PASSWORD"
-        } else {
-            ""
-        };
-        base_with(
-            "  burst: 20",
-            &format!("  burst: 20\n  shared_state: {url}{password}"),
-        )
+        let password = if password { "\n  shared_state_password: env:REDIS_PASSWORD" } else { "" };
+        base_with("  burst: 20", &format!("  burst: 20\n  shared_state: {url}{password}"))
     }
 
     #[test]
     fn base_and_tls_with_password_pass() {
         assert!(run("rate-limit-shared-state-tls", BASE).is_empty());
-        assert!(run(
-            "rate-limit-shared-state-tls",
-            &with_state("rediss://redis.internal:6380", true)
-        )
-        .is_empty());
+        assert!(run("rate-limit-shared-state-tls", &with_state("rediss://redis.internal:6380", true)).is_empty());
     }
 
     #[test]
@@ -101,29 +86,17 @@ mod tests {
         assert_eq!(lines(&found), vec![41]);
         assert_eq!(found[0].severity, Severity::Error);
         assert!(found[0].help.as_deref().unwrap().contains("rediss://"));
-        let found = run(
-            "rate-limit-shared-state-tls",
-            &yaml.replacen("environment: production", "environment: staging", 1),
-        );
+        let found =
+            run("rate-limit-shared-state-tls", &yaml.replacen("environment: production", "environment: staging", 1));
         assert_eq!(found[0].severity, Severity::Warning);
     }
 
     #[test]
     fn missing_password_is_a_warning() {
-        let found = run(
-            "rate-limit-shared-state-tls",
-            &with_state("rediss://redis.internal:6380", false),
-        );
+        let found = run("rate-limit-shared-state-tls", &with_state("rediss://redis.internal:6380", false));
         assert_eq!(lines(&found), vec![41]);
         assert_eq!(found[0].severity, Severity::Warning);
         assert!(found[0].message.contains("shared_state_password"));
-        assert_eq!(
-            run(
-                "rate-limit-shared-state-tls",
-                &with_state("redis://redis.internal:6379", false)
-            )
-            .len(),
-            2
-        );
+        assert_eq!(run("rate-limit-shared-state-tls", &with_state("redis://redis.internal:6379", false)).len(), 2);
     }
 }

@@ -52,13 +52,19 @@ fn check(cx: &Context) -> Vec<Violation> {
         let name = &consumer.name.0;
         match consumer.issued {
             Some(issued) if issued > cx.today => found.push(
-                Violation::at(path.key("issued"), format!("consumer `{name}` has `issued: {issued}`, a date in the future (today is {})", cx.today))
-                    .help("set `issued` to the date the current key was actually issued"),
+                Violation::at(
+                    path.key("issued"),
+                    format!("consumer `{name}` has `issued: {issued}`, a date in the future (today is {})", cx.today),
+                )
+                .help("set `issued` to the date the current key was actually issued"),
             ),
             None if track && consumer.key.is_some() => found.push(
-                Violation::at(path, format!("consumer `{name}` has a key but no `issued` date: its age cannot be checked"))
-                    .help("add `issued: YYYY-MM-DD`, the date the current key was issued")
-                    .severity(Severity::Warning),
+                Violation::at(
+                    path,
+                    format!("consumer `{name}` has a key but no `issued` date: its age cannot be checked"),
+                )
+                .help("add `issued: YYYY-MM-DD`, the date the current key was issued")
+                .severity(Severity::Warning),
             ),
             _ => {}
         }
@@ -84,21 +90,12 @@ mod tests {
 
     #[test]
     fn future_date_is_an_error() {
-        let found = run(
-            "rotation-issued-date",
-            &base_with("issued: 2026-10-01", "issued: 2026-11-24"),
-        );
+        let found = run("rotation-issued-date", &base_with("issued: 2026-10-01", "issued: 2026-11-24"));
         assert_eq!(lines(&found), vec![28]);
         assert_eq!(found[0].severity, Severity::Error);
         assert!(found[0].message.contains("team-platform"));
-        let options = Options {
-            today: NaiveDate::from_ymd_opt(2026, 9, 20).unwrap(),
-            packs: BTreeSet::new(),
-        };
-        assert_eq!(
-            lines(&run_with("rotation-issued-date", BASE, &options)),
-            vec![28]
-        );
+        let options = Options { today: NaiveDate::from_ymd_opt(2026, 9, 20).unwrap(), packs: BTreeSet::new() };
+        assert_eq!(lines(&run_with("rotation-issued-date", BASE, &options)), vec![28]);
     }
 
     #[test]

@@ -81,9 +81,7 @@ consumers:
 };
 
 /// Consumers with an `issued` date not in the future: (index, consumer, issued, age in days).
-fn issued_keys<'a>(
-    cx: &'a Context,
-) -> impl Iterator<Item = (usize, &'a Consumer, NaiveDate, i64)> + 'a {
+fn issued_keys<'a>(cx: &'a Context) -> impl Iterator<Item = (usize, &'a Consumer, NaiveDate, i64)> + 'a {
     cx.policy.consumers.iter().enumerate().filter_map(|(i, c)| {
         let issued = c.issued?;
         let age = (cx.today - issued).num_days();
@@ -103,8 +101,14 @@ fn expired(cx: &Context) -> Vec<Violation> {
     issued_keys(cx)
         .filter(|&(_, _, _, age)| age > max)
         .map(|(i, c, issued, age)| {
-            Violation::at(issued_path(i), format!("key of consumer `{}` was issued {issued}, {age} days ago; the rotation period is {max} days", c.name.0))
-                .help("issue a new key, revoke the old one, and set `issued` to the new key's date")
+            Violation::at(
+                issued_path(i),
+                format!(
+                    "key of consumer `{}` was issued {issued}, {age} days ago; the rotation period is {max} days",
+                    c.name.0
+                ),
+            )
+            .help("issue a new key, revoke the old one, and set `issued` to the new key's date")
         })
         .collect()
 }
@@ -126,10 +130,7 @@ fn expiring(cx: &Context) -> Vec<Violation> {
             };
             Violation::at(
                 issued_path(i),
-                format!(
-                    "key of consumer `{}` expires {left}, on {due} (rotation period {max} days)",
-                    c.name.0
-                ),
+                format!("key of consumer `{}` expires {left}, on {due} (rotation period {max} days)", c.name.0),
             )
             .help("rotate the key now and set `issued` to the new key's date")
         })
@@ -146,10 +147,7 @@ mod tests {
     use crate::rules::testing::{base_with, lines, run, run_with, BASE};
 
     fn on(date: &str) -> Options {
-        Options {
-            today: date.parse::<NaiveDate>().unwrap(),
-            packs: BTreeSet::new(),
-        }
+        Options { today: date.parse::<NaiveDate>().unwrap(), packs: BTreeSet::new() }
     }
 
     #[test]
@@ -163,20 +161,22 @@ mod tests {
         // team-platform issued 2026-10-01 (85 days), ci-bot 2026-09-15 (101 days).
         let found = run_with("rotation-key-expired", BASE, &on("2026-12-25"));
         assert_eq!(lines(&found), vec![33]);
-        assert_eq!(found[0].message, "key of consumer `ci-bot` was issued 2026-09-15, 101 days ago; the rotation period is 90 days");
+        assert_eq!(
+            found[0].message,
+            "key of consumer `ci-bot` was issued 2026-09-15, 101 days ago; the rotation period is 90 days"
+        );
     }
 
     #[test]
     fn expiring_key_inside_the_warning_window() {
         let found = run_with("rotation-key-expiring", BASE, &on("2026-12-25"));
         assert_eq!(lines(&found), vec![28]);
-        assert_eq!(found[0].message, "key of consumer `team-platform` expires in 5 days, on 2026-12-30 (rotation period 90 days)");
-        assert!(run_with("rotation-key-expiring", BASE, &on("2026-12-23")).is_empty());
-        assert!(
-            run_with("rotation-key-expiring", BASE, &on("2026-12-30"))[0]
-                .message
-                .contains("expires today")
+        assert_eq!(
+            found[0].message,
+            "key of consumer `team-platform` expires in 5 days, on 2026-12-30 (rotation period 90 days)"
         );
+        assert!(run_with("rotation-key-expiring", BASE, &on("2026-12-23")).is_empty());
+        assert!(run_with("rotation-key-expiring", BASE, &on("2026-12-30"))[0].message.contains("expires today"));
         assert!(run_with("rotation-key-expired", BASE, &on("2026-12-30"))
             .iter()
             .all(|f| !f.message.contains("team-platform")));
@@ -185,18 +185,12 @@ mod tests {
     #[test]
     fn warn_before_days_widens_the_window() {
         let yaml = base_with("warn_before_days: 7", "warn_before_days: 30");
-        assert_eq!(
-            lines(&run_with("rotation-key-expiring", &yaml, &on("2026-12-10"))),
-            vec![28, 33]
-        );
+        assert_eq!(lines(&run_with("rotation-key-expiring", &yaml, &on("2026-12-10"))), vec![28, 33]);
     }
 
     #[test]
     fn without_rotation_nothing_is_counted() {
-        let yaml = base_with(
-            "rotation:\n  max_key_age_days: 90\n  warn_before_days: 7\n",
-            "",
-        );
+        let yaml = base_with("rotation:\n  max_key_age_days: 90\n  warn_before_days: 7\n", "");
         assert!(run_with("rotation-key-expired", &yaml, &on("2027-06-01")).is_empty());
         assert!(run_with("rotation-key-expiring", &yaml, &on("2026-12-25")).is_empty());
     }

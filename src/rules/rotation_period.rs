@@ -40,10 +40,7 @@ fn check(cx: &Context) -> Vec<Violation> {
     match &cx.policy.rotation {
         Some(rotation) if rotation.max_key_age_days > MAX_DAYS => vec![Violation::new(
             "rotation.max_key_age_days",
-            format!(
-                "keys may live {} days; the rotation period must be at most {MAX_DAYS}",
-                rotation.max_key_age_days
-            ),
+            format!("keys may live {} days; the rotation period must be at most {MAX_DAYS}", rotation.max_key_age_days),
         )
         .help(format!("set `max_key_age_days: {MAX_DAYS}` (or less)"))],
         None if cx.is_production() && cx.policy.auth.method == AuthMethod::ApiKey => {
@@ -65,19 +62,12 @@ mod tests {
     #[test]
     fn base_passes() {
         assert!(run("rotation-period", BASE).is_empty());
-        assert!(run(
-            "rotation-period",
-            &base_with("max_key_age_days: 90", "max_key_age_days: 30")
-        )
-        .is_empty());
+        assert!(run("rotation-period", &base_with("max_key_age_days: 90", "max_key_age_days: 30")).is_empty());
     }
 
     #[test]
     fn period_above_90_days_is_an_error() {
-        let found = run(
-            "rotation-period",
-            &base_with("max_key_age_days: 90", "max_key_age_days: 91"),
-        );
+        let found = run("rotation-period", &base_with("max_key_age_days: 90", "max_key_age_days: 91"));
         assert_eq!(lines(&found), vec![51]);
         assert_eq!(found[0].severity, Severity::Error);
         assert!(found[0].message.contains("91"));
@@ -89,10 +79,6 @@ mod tests {
         let found = run("rotation-period", &yaml);
         assert_eq!(lines(&found), vec![2]);
         assert_eq!(found[0].severity, Severity::Warning);
-        assert!(run(
-            "rotation-period",
-            &yaml.replacen("environment: production", "environment: staging", 1)
-        )
-        .is_empty());
+        assert!(run("rotation-period", &yaml.replacen("environment: production", "environment: staging", 1)).is_empty());
     }
 }

@@ -1,7 +1,7 @@
-use super::{Check, Context, Rule, Violation};
+use super::{Check, Rule, Violation};
 use crate::check::Severity;
 use crate::credentials;
-use crate::load::{Node, NodeKind, Path, Span};
+use crate::load::{Node, NodeKind, Path, Source, Span};
 use crate::policy::SCHEMES;
 
 pub static RULE: Rule = Rule {
@@ -35,7 +35,7 @@ already been exposed.
 upstream:
   api_key: vault:secret/claude-code#provider_key
 ```"#,
-    check: Check::Policy(check),
+    check: Check::Text(check),
 };
 
 /// Where a credential sits in the document.
@@ -44,6 +44,8 @@ enum Place {
     /// In the key of an entry of this mapping.
     Key(Path),
     Comment,
+    /// The file is not YAML, so there is no tree to place it in.
+    File,
 }
 
 /// The key or scalar value whose span contains `offset`.
@@ -57,23 +59,24 @@ fn place_at(node: &Node, path: &Path, offset: usize) -> Option<Place> {
                 place_at(&e.value, &path.key(e.key.as_str()), offset)
             }
         }),
-        NodeKind::Seq(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(i, item)| place_at(item, &path.index(i), offset)),
+        NodeKind::Seq(items) => items.iter().enumerate().find_map(|(i, item)| place_at(item, &path.index(i), offset)),
         _ => contains(node.span).then(|| Place::Value(path.clone())),
     }
 }
 
-fn check(cx: &Context) -> Vec<Violation> {
-    let text = &cx.source.text;
+fn check(source: &Source, doc: Option<&Node>) -> Vec<Violation> {
+    let text = &source.text;
     credentials::find(text)
         .into_iter()
         .map(|cred| {
             let redacted = credentials::redact(&text[cred.range.clone()]);
             // Paths are redacted too: a key higher up may itself look like a credential.
             let shown = |path: &Path| credentials::redact(&path.to_string());
-            let (path, place) = match place_at(cx.doc, &Path::root(), cred.range.start).unwrap_or(Place::Comment) {
+            let place = match doc {
+                Some(doc) => place_at(doc, &Path::root(), cred.range.start).unwrap_or(Place::Comment),
+                None => Place::File,
+            };
+            let (path, place) = match place {
                 Place::Value(path) => {
                     let place = format!("`{}`", shown(&path));
                     (path, place)
@@ -84,9 +87,12 @@ fn check(cx: &Context) -> Vec<Violation> {
                     (path, place)
                 }
                 Place::Comment => (Path::root(), "a comment".to_string()),
+                Place::File => (Path::root(), "the file".to_string()),
             };
             Violation::at(path, format!("credential-looking value `{redacted}` in {place}"))
-                .help(format!("store it in a secret manager and reference it ({SCHEMES}); rotate it, since it has been committed"))
+                .help(format!(
+                    "store it in a secret manager and reference it ({SCHEMES}); rotate it, since it has been committed"
+                ))
                 .span(Span::new(cred.range.start, cred.range.end))
         })
         .collect()
@@ -105,45 +111,26 @@ mod tests {
 
     #[test]
     fn literal_value_is_reported_masked_at_its_span() {
-        let yaml = base_with(
-            "api_key: vault:secret/claude-code#provider_key",
-            &format!("api_key: {KEY}"),
-        );
+        let yaml = base_with("api_key: vault:secret/claude-code#provider_key", &format!("api_key: {KEY}"));
         let found = run("secret-inline", &yaml);
         assert_eq!(lines(&found), vec![8]);
-        assert_eq!(
-            found[0].message,
-            "credential-looking value `sk-ant-****` in `upstream.api_key`"
-        );
+        assert_eq!(found[0].message, "credential-looking value `sk-ant-****` in `upstream.api_key`");
         assert_eq!(&yaml[found[0].span.start..found[0].span.end], KEY);
         assert!(!found[0].help.as_deref().unwrap_or("").contains("AbCdEf"));
     }
 
     #[test]
     fn comments_keys_and_nested_values_are_searched() {
-        let yaml = base_with(
-            "# A production policy",
-            &format!("# old key was {KEY}\n# A production policy"),
-        )
-        .replacen(
+        let yaml = base_with("# A production policy", &format!("# old key was {KEY}\n# A production policy")).replacen(
             "headers:\n",
             &format!("headers:\n  add:\n    x-team: \"Bearer {KEY}\"\n    {KEY}: yes-really\n"),
             1,
         );
         let found = run("secret-inline", &yaml);
         assert_eq!(lines(&found), vec![1, 37, 38]);
-        assert_eq!(
-            found[0].message,
-            "credential-looking value `sk-ant-****` in a comment"
-        );
-        assert_eq!(
-            found[1].message,
-            "credential-looking value `sk-ant-****` in `headers.add.x-team`"
-        );
-        assert_eq!(
-            found[2].message,
-            "credential-looking value `sk-ant-****` in a key of `headers.add`"
-        );
+        assert_eq!(found[0].message, "credential-looking value `sk-ant-****` in a comment");
+        assert_eq!(found[1].message, "credential-looking value `sk-ant-****` in `headers.add.x-team`");
+        assert_eq!(found[2].message, "credential-looking value `sk-ant-****` in a key of `headers.add`");
         assert_eq!(found[2].path.to_string(), "headers.add");
         assert!(found.iter().all(|f| !f.message.contains("AbCdEf0123")));
     }

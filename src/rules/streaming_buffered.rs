@@ -34,11 +34,8 @@ fn check(cx: &Context) -> Vec<Violation> {
     if cx.policy.streaming.as_ref().is_none_or(|s| s.sse) {
         return Vec::new();
     }
-    vec![Violation::new(
-        "streaming.sse",
-        "responses are buffered: streamed (SSE) answers arrive all at once",
-    )
-    .help("set `streaming.sse: true`")]
+    vec![Violation::new("streaming.sse", "responses are buffered: streamed (SSE) answers arrive all at once")
+        .help("set `streaming.sse: true`")]
 }
 
 #[cfg(test)]
@@ -48,11 +45,7 @@ mod tests {
     #[test]
     fn base_and_default_pass() {
         assert!(run("streaming-buffered", BASE).is_empty());
-        assert!(run(
-            "streaming-buffered",
-            &base_with("streaming:\n  sse: true\n", "")
-        )
-        .is_empty());
+        assert!(run("streaming-buffered", &base_with("streaming:\n  sse: true\n", "")).is_empty());
     }
 
     #[test]

@@ -55,7 +55,9 @@ fn check(cx: &Context) -> Vec<Violation> {
     let env = cx.environment().as_str();
     let Some(hsts) = &tls.hsts else {
         return vec![Violation::new("listener.tls.hsts", format!("{env} listener sends no HSTS header"))
-            .help(format!("add `hsts: {{max_age_seconds: {MIN_MAX_AGE}, include_subdomains: true}}` under `listener.tls`"))
+            .help(format!(
+                "add `hsts: {{max_age_seconds: {MIN_MAX_AGE}, include_subdomains: true}}` under `listener.tls`"
+            ))
             .severity(severity)];
     };
     let mut found = Vec::new();
@@ -63,10 +65,7 @@ fn check(cx: &Context) -> Vec<Violation> {
         found.push(
             Violation::new(
                 "listener.tls.hsts.max_age_seconds",
-                format!(
-                    "HSTS max-age {} s is shorter than one year ({MIN_MAX_AGE} s)",
-                    hsts.max_age_seconds
-                ),
+                format!("HSTS max-age {} s is shorter than one year ({MIN_MAX_AGE} s)", hsts.max_age_seconds),
             )
             .help(format!("set `max_age_seconds: {MIN_MAX_AGE}`"))
             .severity(severity),
@@ -74,12 +73,9 @@ fn check(cx: &Context) -> Vec<Violation> {
     }
     if cx.is_production() && !hsts.include_subdomains {
         found.push(
-            Violation::new(
-                "listener.tls.hsts.include_subdomains",
-                "HSTS does not cover subdomains",
-            )
-            .help("set `include_subdomains: true`")
-            .severity(Severity::Warning),
+            Violation::new("listener.tls.hsts.include_subdomains", "HSTS does not cover subdomains")
+                .help("set `include_subdomains: true`")
+                .severity(Severity::Warning),
         );
     }
     found
@@ -90,8 +86,7 @@ mod tests {
     use crate::check::Severity;
     use crate::rules::testing::{base_with, lines, run, BASE};
 
-    const HSTS: &str =
-        "    hsts:\n      max_age_seconds: 31536000\n      include_subdomains: true\n";
+    const HSTS: &str = "    hsts:\n      max_age_seconds: 31536000\n      include_subdomains: true\n";
 
     #[test]
     fn base_passes() {
@@ -125,17 +120,12 @@ mod tests {
         let found = run("tls-hsts", &yaml);
         assert_eq!(lines(&found), vec![20]);
         assert_eq!(found[0].severity, Severity::Warning);
-        assert!(run(
-            "tls-hsts",
-            &yaml.replacen("environment: production", "environment: staging", 1)
-        )
-        .is_empty());
+        assert!(run("tls-hsts", &yaml.replacen("environment: production", "environment: staging", 1)).is_empty());
     }
 
     #[test]
     fn development_is_not_checked() {
-        let yaml =
-            base_with(HSTS, "").replacen("environment: production", "environment: development", 1);
+        let yaml = base_with(HSTS, "").replacen("environment: production", "environment: development", 1);
         assert!(run("tls-hsts", &yaml).is_empty());
     }
 }

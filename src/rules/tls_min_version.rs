@@ -6,14 +6,16 @@ pub static RULE: Rule = Rule {
     id: "tls-min-version",
     severity: Severity::Error,
     title: "TLS floor below 1.2",
-    seed: "SEED_FILE.md § SECTION",
+    seed: "security-best-practices-enterprise-gateways.md § TLS/SSL Configuration",
     packs: "",
     docs: r#"## What it does
 Checks `listener.tls.min_version` is 1.2 or 1.3.
 
 ## Why is this bad?
-TLS 1.0 and 1.1 are deprecated (RFC 8996): they lack AEAD ciphers and are
-open to downgrade attacks. Gateway traffic carries API keys and prompts.
+The seeds make TLS 1.2 the floor on every connection ("TLS 1.2 or higher, TLS 1.3
+recommended"; "TLS 1.2+ mandatory"). TLS 1.0 and 1.1 are deprecated (RFC 8996):
+they lack AEAD ciphers and are open to downgrade attacks, and gateway traffic
+carries both gateway tokens and prompts.
 
 ## Example
 ```yaml
@@ -38,11 +40,8 @@ fn check(cx: &Context) -> Vec<Violation> {
     if tls.min_version >= TlsVersion::V1_2 {
         return Vec::new();
     }
-    vec![Violation::new(
-        "listener.tls.min_version",
-        format!("TLS floor {} is below 1.2", tls.min_version.as_str()),
-    )
-    .help("set `min_version: \"1.2\"` (or \"1.3\")")]
+    vec![Violation::new("listener.tls.min_version", format!("TLS floor {} is below 1.2", tls.min_version.as_str()))
+        .help("set `min_version: \"1.2\"` (or \"1.3\")")]
 }
 
 #[cfg(test)]
@@ -52,20 +51,13 @@ mod tests {
     #[test]
     fn accepts_1_2_and_1_3() {
         assert!(run("tls-min-version", BASE).is_empty());
-        assert!(run(
-            "tls-min-version",
-            &base_with("min_version: \"1.2\"", "min_version: \"1.3\"")
-        )
-        .is_empty());
+        assert!(run("tls-min-version", &base_with("min_version: \"1.2\"", "min_version: \"1.3\"")).is_empty());
     }
 
     #[test]
     fn rejects_1_0_and_1_1_at_the_value() {
         for old in ["1.0", "1.1"] {
-            let found = run(
-                "tls-min-version",
-                &base_with("min_version: \"1.2\"", &format!("min_version: \"{old}\"")),
-            );
+            let found = run("tls-min-version", &base_with("min_version: \"1.2\"", &format!("min_version: \"{old}\"")));
             assert_eq!(lines(&found), vec![14], "{old}");
             assert!(found[0].message.contains(old));
         }

@@ -42,13 +42,14 @@ fn check(cx: &Context) -> Vec<Violation> {
     if cx.is_development() || cx.policy.listener.as_ref().is_some_and(|l| l.tls.is_some()) {
         return Vec::new();
     }
-    let what = if cx.policy.listener.is_none() {
-        "no `listener` section"
-    } else {
-        "no `listener.tls` section"
-    };
-    vec![Violation::new("listener.tls", format!("{} policy has {what}: clients would connect over plain HTTP", cx.environment().as_str()))
-        .help("add `listener.tls` with `min_version`, `certificate` and `private_key` (TLS is optional only in development)")]
+    let what = if cx.policy.listener.is_none() { "no `listener` section" } else { "no `listener.tls` section" };
+    vec![Violation::new(
+        "listener.tls",
+        format!("{} policy has {what}: clients would connect over plain HTTP", cx.environment().as_str()),
+    )
+    .help(
+        "add `listener.tls` with `min_version`, `certificate` and `private_key` (TLS is optional only in development)",
+    )]
 }
 
 #[cfg(test)]
@@ -72,11 +73,7 @@ mod tests {
     #[test]
     fn staging_without_listener_is_an_error() {
         let yaml = base_with("environment: production", "environment: staging");
-        let yaml = yaml.replacen(
-            &format!("listener:\n  host: gateway.example.com\n  port: 443\n{TLS_BLOCK}"),
-            "",
-            1,
-        );
+        let yaml = yaml.replacen(&format!("listener:\n  host: gateway.example.com\n  port: 443\n{TLS_BLOCK}"), "", 1);
         let found = run("tls-missing", &yaml);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].severity, crate::check::Severity::Error);
@@ -85,11 +82,7 @@ mod tests {
 
     #[test]
     fn development_may_skip_tls() {
-        let yaml = base_with(TLS_BLOCK, "").replacen(
-            "environment: production",
-            "environment: development",
-            1,
-        );
+        let yaml = base_with(TLS_BLOCK, "").replacen("environment: production", "environment: development", 1);
         assert!(run("tls-missing", &yaml).is_empty());
     }
 }

@@ -72,8 +72,9 @@ fn check(cx: &Context) -> Vec<Violation> {
         .filter_map(|(i, cipher)| {
             let why = weakness(&cipher.0)?;
             Some(
-                Violation::at(ciphers.index(i), format!("weak TLS cipher `{}`: {why}", cipher.0))
-                    .help("list only ECDHE suites with AES-GCM or CHACHA20-POLY1305, e.g. ECDHE-ECDSA-AES128-GCM-SHA256"),
+                Violation::at(ciphers.index(i), format!("weak TLS cipher `{}`: {why}", cipher.0)).help(
+                    "list only ECDHE suites with AES-GCM or CHACHA20-POLY1305, e.g. ECDHE-ECDSA-AES128-GCM-SHA256",
+                ),
             )
         })
         .collect()
@@ -89,11 +90,7 @@ mod tests {
     #[test]
     fn strong_suites_pass() {
         assert!(run("tls-weak-cipher", BASE).is_empty());
-        for name in [
-            "ECDHE-ECDSA-CHACHA20-POLY1305",
-            "TLS_AES_128_CCM_SHA256",
-            "ecdhe-rsa-aes256-gcm-sha384",
-        ] {
+        for name in ["ECDHE-ECDSA-CHACHA20-POLY1305", "TLS_AES_128_CCM_SHA256", "ecdhe-rsa-aes256-gcm-sha384"] {
             assert_eq!(weakness(name), None, "{name}");
         }
     }
@@ -118,7 +115,10 @@ mod tests {
 
     #[test]
     fn points_at_each_weak_entry() {
-        let yaml = base_with(CIPHERS, "ciphers:\n      - ECDHE-RSA-AES128-GCM-SHA256\n      - DES-CBC3-SHA\n      - ECDHE-RSA-AES128-SHA");
+        let yaml = base_with(
+            CIPHERS,
+            "ciphers:\n      - ECDHE-RSA-AES128-GCM-SHA256\n      - DES-CBC3-SHA\n      - ECDHE-RSA-AES128-SHA",
+        );
         let found = run("tls-weak-cipher", &yaml);
         assert_eq!(lines(&found), vec![17, 18]);
         assert!(found[0].message.contains("DES-CBC3-SHA"));

@@ -31,13 +31,7 @@ upstream:
 };
 
 fn check(cx: &Context) -> Vec<Violation> {
-    if !cx
-        .policy
-        .upstream
-        .url
-        .get(..7)
-        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"))
-    {
+    if !cx.policy.upstream.url.get(..7).is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://")) {
         return Vec::new();
     }
     let violation = Violation::new(
@@ -73,10 +67,7 @@ mod tests {
         let found = run("upstream-plain-http", &yaml);
         assert_eq!(lines(&found), vec![7]);
         assert_eq!(found[0].severity, Severity::Error);
-        let found = run(
-            "upstream-plain-http",
-            &yaml.replacen("environment: production", "environment: staging", 1),
-        );
+        let found = run("upstream-plain-http", &yaml.replacen("environment: production", "environment: staging", 1));
         assert_eq!(found[0].severity, Severity::Error);
     }
 

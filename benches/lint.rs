@@ -1,0 +1,83 @@
+//! In-process lint speed: `cargo bench --bench lint`.
+//!
+//! Measures `check::lint_sources` (YAML parse, schema, checklist, suppressions) on
+//! a typical policy and on a generated one with 10,000 consumers. Start-up cost of
+//! the CLI as a cold process is measured separately by `scripts/bench-cold-lint.sh`.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::hint::black_box;
+
+use chrono::NaiveDate;
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use gatectl::check::{self, Options};
+use gatectl::load::Source;
+
+const TYPICAL: &str = include_str!("../tests/fixtures/base-production.yaml");
+
+fn options() -> Options {
+    Options { today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid date"), packs: BTreeSet::new() }
+}
+
+/// A development policy with `n` consumers, each `c{i}` with key `env:K{i}`.
+fn many_consumers(n: usize) -> String {
+    let mut text = String::from(
+        "version: 1
+name: many-consumers
+environment: development
+upstream:
+  url: https://api.anthropic.com
+  api_key: env:ANTHROPIC_API_KEY
+  anthropic_version: \"2023-06-01\"
+listener:
+  host: localhost
+  port: 8080
+auth:
+  method: api_key
+  api_key:
+    header: x-api-key
+audit:
+  enabled: true
+  redact_headers: [authorization, x-api-key]
+consumers:
+",
+    );
+    for i in 0..n {
+        let _ = write!(text, "  - name: c{i}\n    key: env:K{i}\n    issued: 2026-10-01\n");
+    }
+    text
+}
+
+fn bench(c: &mut Criterion) {
+    let options = options();
+    let large = many_consumers(10_000);
+
+    // Both inputs must lint to something meaningful, not fail early on a schema error.
+    for (name, text) in [("typical", TYPICAL), ("10k", large.as_str())] {
+        let report = check::lint_sources(vec![Source::new(name, text)], &options);
+        assert_eq!(
+            report.policies.len(),
+            1,
+            "{name}: policy did not pass the schema: {:?}",
+            report.findings.iter().map(|f| (f.rule, &f.message)).collect::<Vec<_>>()
+        );
+    }
+
+    let mut group = c.benchmark_group("lint_sources");
+    for (id, name, text) in
+        [("typical", "base-production.yaml", TYPICAL), ("10k_consumers", "many-consumers.yaml", large.as_str())]
+    {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(id, |b| {
+            b.iter(|| {
+                // Building the source (line index) is part of linting from text.
+                let source = Source::new(name, text);
+                black_box(check::lint_sources(vec![source], black_box(&options)))
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

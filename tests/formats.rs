@@ -1,0 +1,82 @@
+//! Every output format carries the same findings: file, line, column, path.
+
+use crate::test::{base_with, Test, TODAY};
+
+fn bad_policy() -> String {
+    base_with("min_version: \"1.2\"", "min_version: \"1.1\"")
+}
+
+fn lint(format: &str) -> crate::test::Outcome {
+    Test::new()
+        .file("policies/p.yaml", bad_policy())
+        .args(&["lint", "policies/p.yaml", "--format", format, "--today", TODAY])
+        .run()
+        .code(1)
+}
+
+#[test]
+fn text_shows_the_snippet_and_location() {
+    lint("text")
+        .stdout_has("tls-min-version")
+        .stdout_has("[policies/p.yaml:14:18]")
+        .stdout_has("14 │     min_version: \"1.1\"")
+        .stdout_has("help: set `min_version: \"1.2\"`")
+        .stdout_has("1 error, 0 warnings in 1 file");
+}
+
+#[test]
+fn json_has_the_documented_fields() {
+    let out = lint("json");
+    let json = out.json();
+    let finding = &json["findings"][0];
+    assert_eq!(finding["rule"], "tls-min-version");
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(finding["file"], "policies/p.yaml");
+    assert_eq!(finding["line"], 14);
+    assert_eq!(finding["column"], 18);
+    assert_eq!(finding["path"], "listener.tls.min_version");
+    assert!(finding["message"].as_str().unwrap().contains("1.1"));
+    assert_eq!(json["summary"]["errors"], 1);
+    assert_eq!(json["summary"]["warnings"], 0);
+    assert_eq!(json["summary"]["files"], 1);
+}
+
+#[test]
+fn sarif_is_2_1_0_with_regions_and_rules() {
+    let out = lint("sarif");
+    let sarif = out.json();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "gatectl");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "tls-min-version");
+    assert_eq!(result["level"], "error");
+    let index = result["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], "tls-min-version");
+    let location = &result["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "policies/p.yaml");
+    assert_eq!(location["region"]["startLine"], 14);
+    assert_eq!(location["region"]["startColumn"], 18);
+    assert_eq!(run["properties"]["owners"][0]["owner"], serde_json::Value::Null, "the fixture has no owner");
+}
+
+#[test]
+fn markdown_is_a_table_for_a_pull_request() {
+    lint("markdown")
+        .stdout_has("### ❌ gatectl lint: 1 error, 0 warnings in 1 file")
+        .stdout_has("| Severity | Rule | Location | Message |")
+        .stdout_has("| error | `tls-min-version` | `policies/p.yaml:14:18` |");
+}
+
+#[test]
+fn markdown_cells_cannot_break_the_table() {
+    let policy = base_with("name: base-prod", "name: \"a|b\"");
+    let out = Test::new()
+        .file("p.yaml", policy)
+        .args(&["lint", "p.yaml", "--format", "markdown", "--today", TODAY])
+        .run()
+        .code(1);
+    let row = out.stdout.lines().find(|l| l.contains("schema-violation")).expect("a row");
+    assert!(row.contains("a\\|b"), "{row}");
+}

@@ -1,0 +1,12 @@
+//! Integration tests: each module drives the real `gatectl` binary.
+
+mod examples;
+mod exit_codes;
+mod formats;
+mod hostile;
+mod lint;
+mod rules;
+mod schema;
+mod secrets;
+mod suppression;
+mod test;

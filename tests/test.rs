@@ -1,0 +1,116 @@
+//! A small builder that runs the real binary in a scratch folder and checks
+//! its exit code and output, so tests read like specifications.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+pub const TODAY: &str = "2026-11-23";
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(name: &str) -> String {
+    std::fs::read_to_string(repo().join("tests/fixtures").join(name)).expect("fixture exists")
+}
+
+/// The clean production fixture with one substring replaced.
+pub fn base_with(from: &str, to: &str) -> String {
+    let base = fixture("base-production.yaml");
+    assert!(base.contains(from), "fixture has no `{from}`");
+    base.replacen(from, to, 1)
+}
+
+pub struct Test {
+    dir: tempfile::TempDir,
+    args: Vec<String>,
+}
+
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Test {
+    pub fn new() -> Test {
+        Test { dir: tempfile::tempdir().expect("temp dir"), args: Vec::new() }
+    }
+
+    pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Test {
+        let path = self.dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create dir");
+        }
+        std::fs::write(path, contents).expect("write file");
+        self
+    }
+
+    pub fn args(mut self, args: &[&str]) -> Test {
+        self.args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    /// Runs the binary; a run that does not finish within 20 seconds fails the test (a hang).
+    pub fn run(self) -> Outcome {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_gatectl"));
+        command.args(&self.args).current_dir(self.dir.path()).env("NO_COLOR", "1").stdin(std::process::Stdio::null());
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || send.send(command.output()));
+        let output = receive
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("gatectl {:?} did not finish within 20 s", self.args))
+            .expect("gatectl runs");
+        Outcome {
+            code: output.status.code().expect("exited, not killed by a signal"),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        }
+    }
+}
+
+impl Outcome {
+    #[track_caller]
+    pub fn code(self, expected: i32) -> Outcome {
+        assert_eq!(self.code, expected, "exit code\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(self, text: &str) -> Outcome {
+        assert!(self.stdout.contains(text), "stdout lacks `{text}`:\n{}", self.stdout);
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(self, text: &str) -> Outcome {
+        assert!(self.stderr.contains(text), "stderr lacks `{text}`:\n{}", self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn nowhere(self, text: &str) -> Outcome {
+        assert!(
+            !self.stdout.contains(text) && !self.stderr.contains(text),
+            "`{text}` was printed:\n{}\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+
+    /// (rule, line) of every unsuppressed finding in JSON output.
+    pub fn findings(&self) -> Vec<(String, u64)> {
+        self.json()["findings"]
+            .as_array()
+            .expect("findings array")
+            .iter()
+            .filter(|f| f["suppressed"] == false)
+            .map(|f| (f["rule"].as_str().unwrap_or_default().to_string(), f["line"].as_u64().unwrap_or_default()))
+            .collect()
+    }
+}
