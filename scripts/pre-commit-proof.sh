@@ -35,15 +35,20 @@ pre_commit=$venv/bin/pre-commit
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# 2. The hook repo: a clone of HEAD, so pre-commit gets a real rev.
-git clone --quiet "$repo" "$tmp/gatectl"
-if [[ ! -f "$tmp/gatectl/.pre-commit-hooks.yaml" ]]; then
+# 2. The hook repo: a clone of HEAD, so pre-commit gets a real rev. pre-commit
+# keys its store on (repo URL, rev), so the clone lives at a fixed path: the
+# same HEAD reuses the hook that was built before.
+hook_repo=$cache/pre-commit-proof/gatectl
+rm -rf "$hook_repo"
+mkdir -p "$(dirname "$hook_repo")"
+git clone --quiet "$repo" "$hook_repo"
+if [[ ! -f "$hook_repo/.pre-commit-hooks.yaml" ]]; then
     # Not committed yet: add the working tree's manifest in a commit of the
     # clone only. Fixed identity and dates keep its sha (the cache key) stable.
     echo "note: HEAD has no .pre-commit-hooks.yaml; using the working tree's in the clone"
-    cp "$repo/.pre-commit-hooks.yaml" "$tmp/gatectl/"
+    cp "$repo/.pre-commit-hooks.yaml" "$hook_repo/"
     (
-        cd "$tmp/gatectl"
+        cd "$hook_repo"
         git add .pre-commit-hooks.yaml
         GIT_AUTHOR_NAME=proof GIT_AUTHOR_EMAIL=proof@localhost \
             GIT_COMMITTER_NAME=proof GIT_COMMITTER_EMAIL=proof@localhost \
@@ -51,8 +56,8 @@ if [[ ! -f "$tmp/gatectl/.pre-commit-hooks.yaml" ]]; then
             git commit --quiet -m "pre-commit hook manifest (proof only)"
     )
 fi
-rev=$(git -C "$tmp/gatectl" rev-parse HEAD)
-echo "hook repo: $tmp/gatectl @ $rev"
+rev=$(git -C "$hook_repo" rev-parse HEAD)
+echo "hook repo: $hook_repo @ $rev"
 
 # 3. A project that uses the hook.
 project=$tmp/project
@@ -63,7 +68,7 @@ git config user.name proof
 git config user.email proof@localhost
 cat > .pre-commit-config.yaml <<EOF
 repos:
-  - repo: $tmp/gatectl
+  - repo: $hook_repo
     rev: $rev
     hooks:
       - id: gatectl-lint
@@ -76,8 +81,6 @@ pass() { echo "PASS: $1"; passed=$((passed + 1)); }
 fail() {
     echo "FAIL: $1"
     failed=$((failed + 1))
-    echo "--- pre-commit output ---"
-    echo "$out"
     if [[ -f "$PRE_COMMIT_HOME/pre-commit.log" ]]; then
         echo "--- $PRE_COMMIT_HOME/pre-commit.log (tail) ---"
         tail -n 40 "$PRE_COMMIT_HOME/pre-commit.log"
@@ -86,6 +89,7 @@ fail() {
 run() {
     git add --all
     if out=$("$pre_commit" run --all-files --color never 2>&1); then rc=0; else rc=$?; fi
+    printf '%s\n' "$out" | sed 's/^/    | /'
 }
 
 # Case 1: a clean policy passes.
@@ -107,6 +111,10 @@ if [[ $rc -ne 0 && "$out" == *tls-min-version* ]]; then
 else
     fail "weak TLS policy: pre-commit run --all-files exited $rc, expected non-zero with tls-min-version"
 fi
+
+# Drop hook builds for other revs (each is a few hundred MB of target/); the
+# one this config uses is kept.
+"$pre_commit" gc >/dev/null 2>&1 || true
 
 echo "pre-commit proof: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

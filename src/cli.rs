@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::check::{self, Options, Severity};
 use crate::policy::Pack;
+use crate::render::{self, Target};
 use crate::report::{self, Format};
 use crate::rules;
 
@@ -29,6 +30,8 @@ struct Cli {
 enum Command {
     /// Validate policies against the JSON Schema and the hardening checklist.
     Lint(LintArgs),
+    /// Compile a policy into native gateway configs (lints first; refuses a policy with errors).
+    Render(RenderArgs),
     /// Print the policy JSON Schema.
     Schema,
     /// List every rule: ID, severity, title.
@@ -52,6 +55,33 @@ struct LintArgs {
     /// Exit 1 on warnings too.
     #[arg(long)]
     deny_warnings: bool,
+}
+
+#[derive(Args)]
+struct RenderArgs {
+    /// The policy file.
+    policy: PathBuf,
+    /// Target to render (repeatable), or `all`.
+    #[arg(short, long = "target", value_parser = parse_target, required = true)]
+    targets: Vec<Vec<Target>>,
+    /// Output folder: one subfolder per target, each replaced whole.
+    #[arg(long)]
+    out: PathBuf,
+    /// Folder of template overrides (same relative paths as `templates/`).
+    #[arg(long)]
+    templates: Option<PathBuf>,
+    #[command(flatten)]
+    policy_options: PolicyOptions,
+}
+
+fn parse_target(text: &str) -> Result<Vec<Target>, String> {
+    if text == "all" {
+        return Ok(Target::ALL.to_vec());
+    }
+    <Target as clap::ValueEnum>::from_str(text, true).map(|t| vec![t]).map_err(|_| {
+        let names: Vec<&str> = Target::ALL.iter().map(|t| t.as_str()).collect();
+        format!("unknown target `{text}`; expected one of: {}, all", names.join(", "))
+    })
 }
 
 /// Options that decide how a policy is judged; shared by every command that reads policies.
@@ -89,6 +119,7 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Lint(args) => lint(&args),
+        Command::Render(args) => render(&args),
         Command::Schema => print(&check::schema::to_pretty_string()),
         Command::Rules => print(&report::rules_table()),
         Command::Explain { id } => explain(&id),
@@ -114,6 +145,50 @@ fn lint(args: &LintArgs) -> u8 {
     } else {
         EXIT_CLEAN
     }
+}
+
+fn render(args: &RenderArgs) -> u8 {
+    let report = check::lint_paths(std::slice::from_ref(&args.policy), &args.policy_options.options());
+    let errors = report.count(Severity::Error);
+    if report.unreadable || errors > 0 {
+        eprint!("{}", report::render(&report, Format::Text, &report::Style { color: false }));
+        eprintln!("error: not rendering {}: fix the findings above first", args.policy.display());
+        return if report.unreadable { EXIT_USAGE } else { EXIT_FINDINGS };
+    }
+    let Some(loaded) = report.policies.first() else {
+        eprintln!("error: {} holds no policy", args.policy.display());
+        return EXIT_USAGE;
+    };
+    let templates = match render::Templates::load(args.templates.as_deref()) {
+        Ok(t) => t,
+        Err(err) => {
+            eprintln!("error: cannot load templates: {err}");
+            return EXIT_USAGE;
+        }
+    };
+    let provenance = render::Provenance::new(&loaded.policy.name.0, &loaded.source.text);
+    let cx = render::Context { policy: &loaded.policy, provenance: &provenance, templates: &templates };
+    let mut targets: Vec<Target> = args.targets.iter().flatten().copied().collect();
+    targets.sort();
+    targets.dedup();
+    // Render everything in memory first: a failure writes nothing.
+    let mut rendered = Vec::new();
+    for target in targets {
+        match target.render(&cx) {
+            Ok(r) => rendered.push(r),
+            Err(err) => {
+                eprintln!("error: {}", crate::credentials::redact(&err.to_string()));
+                return EXIT_FINDINGS;
+            }
+        }
+    }
+    if let Err(err) = render::output::write_layout(&args.out, &rendered) {
+        eprintln!("error: cannot write {}: {err}", args.out.display());
+        return EXIT_USAGE;
+    }
+    let written: Vec<String> =
+        rendered.iter().flat_map(|r| r.files.iter().map(move |f| format!("{}/{}\n", r.target, f.path))).collect();
+    print(&written.concat())
 }
 
 fn explain(id: &str) -> u8 {

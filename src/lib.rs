@@ -10,5 +10,6 @@ pub mod cli;
 pub mod credentials;
 pub mod load;
 pub mod policy;
+pub mod render;
 pub mod report;
 pub mod rules;

@@ -5,6 +5,8 @@ mod exit_codes;
 mod formats;
 mod hostile;
 mod lint;
+mod readme;
+mod render;
 mod rules;
 mod schema;
 mod secrets;

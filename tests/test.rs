@@ -51,15 +51,20 @@ impl Test {
         self
     }
 
+    pub fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
     /// Runs the binary; a run that does not finish within 20 seconds fails the test (a hang).
-    pub fn run(self) -> Outcome {
+    pub fn run(&self) -> Outcome {
         let mut command = Command::new(env!("CARGO_BIN_EXE_gatectl"));
         command.args(&self.args).current_dir(self.dir.path()).env("NO_COLOR", "1").stdin(std::process::Stdio::null());
         let (send, receive) = std::sync::mpsc::channel();
         std::thread::spawn(move || send.send(command.output()));
+        let args = &self.args;
         let output = receive
             .recv_timeout(std::time::Duration::from_secs(20))
-            .unwrap_or_else(|_| panic!("gatectl {:?} did not finish within 20 s", self.args))
+            .unwrap_or_else(|_| panic!("gatectl {args:?} did not finish within 20 s"))
             .expect("gatectl runs");
         Outcome {
             code: output.status.code().expect("exited, not killed by a signal"),

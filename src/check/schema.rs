@@ -32,6 +32,9 @@ pub fn to_pretty_string() -> String {
 fn drop_nullable(value: &mut Value) {
     match value {
         Value::Object(map) => {
+            if map.get("default") == Some(&Value::Null) {
+                map.remove("default");
+            }
             if let Some(Value::Array(types)) = map.get_mut("type") {
                 types.retain(|t| t != "null");
                 if types.len() == 1 {

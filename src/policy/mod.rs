@@ -483,10 +483,26 @@ pub struct LicensedTarget {
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NginxTarget {
-    /// Absolute directory where deploy-time secret includes live.
-    #[schemars(extend("pattern" = r"^/[A-Za-z0-9._/\-]*$"))]
-    pub secrets_dir: String,
+    /// Absolute directory where deploy-time secret includes live (default `/etc/nginx/gatectl/<name>`).
+    #[serde(default)]
+    #[schemars(extend("pattern" = ABSOLUTE_PATH_PATTERN))]
+    pub secrets_dir: Option<String>,
+    /// DNS resolvers nginx uses for the upstream host (default `127.0.0.53`).
+    #[serde(default)]
+    #[schemars(extend("items" = {"type": "string", "anyOf": [{"format": "ipv4"}, {"format": "ipv6"}]}))]
+    pub resolvers: Vec<String>,
+    /// CA bundle that verifies the upstream's certificate (default Debian's `/etc/ssl/certs/ca-certificates.crt`).
+    #[serde(default)]
+    #[schemars(extend("pattern" = ABSOLUTE_PATH_PATTERN))]
+    pub upstream_ca: Option<String>,
+    /// Audit log file (default `/var/log/nginx/gatectl-<name>-audit.log`).
+    #[serde(default)]
+    #[schemars(extend("pattern" = ABSOLUTE_PATH_PATTERN))]
+    pub audit_log: Option<String>,
 }
+
+/// An absolute path made of safe characters (it ends up inside nginx directives).
+pub const ABSOLUTE_PATH_PATTERN: &str = r"^/[A-Za-z0-9._/\-]*$";
 
 /// A field of the policy that holds a secret reference.
 pub struct SecretField<'a> {

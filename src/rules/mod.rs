@@ -154,6 +154,15 @@ impl Context<'_> {
     pub fn is_development(&self) -> bool {
         self.policy.environment == Environment::Development
     }
+    /// For controls production must have: an error in production, a warning in
+    /// staging (it should rehearse production), nothing in development.
+    pub fn production_severity(&self) -> Option<Severity> {
+        match self.policy.environment {
+            Environment::Production => Some(Severity::Error),
+            Environment::Staging => Some(Severity::Warning),
+            Environment::Development => None,
+        }
+    }
 }
 
 /// One thing a rule found: data only; the engine locates and formats it.

@@ -1,6 +1,5 @@
 use super::{Check, Context, Rule, Violation};
 use crate::check::Severity;
-use crate::policy::Environment;
 
 pub static RULE: Rule = Rule {
     id: "rate-limit-missing",
@@ -38,10 +37,8 @@ rate_limits:
 };
 
 fn check(cx: &Context) -> Vec<Violation> {
-    let severity = match cx.environment() {
-        Environment::Production => Severity::Error,
-        Environment::Staging => Severity::Warning,
-        Environment::Development => return Vec::new(),
+    let Some(severity) = cx.production_severity() else {
+        return Vec::new();
     };
     let what = match &cx.policy.rate_limits {
         None => "no `rate_limits` section",

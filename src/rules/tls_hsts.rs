@@ -1,6 +1,5 @@
 use super::{Check, Context, Rule, Violation};
 use crate::check::Severity;
-use crate::policy::Environment;
 
 /// One year, the value in the seed's nginx example.
 const MIN_MAX_AGE: u64 = 31_536_000;
@@ -44,10 +43,8 @@ listener:
 };
 
 fn check(cx: &Context) -> Vec<Violation> {
-    let severity = match cx.environment() {
-        Environment::Production => Severity::Error,
-        Environment::Staging => Severity::Warning,
-        Environment::Development => return Vec::new(),
+    let Some(severity) = cx.production_severity() else {
+        return Vec::new();
     };
     let Some(tls) = cx.policy.listener.as_ref().and_then(|l| l.tls.as_ref()) else {
         return Vec::new();

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The full test suite: what CI runs (.ci/run) and what a developer runs before pushing.
+# Installs what the tests need: nginx from Debian, the pre-commit tool from PyPI (cached under .cache/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# The real gateways the tests run, from Debian's packages (CI runs as root).
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+    sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
+    $sudo_ apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq nginx openssl >/dev/null
+fi
+
+cargo fmt --all -- --check
+cargo clippy --all-targets --locked -- -D warnings
+cargo test --locked
+scripts/pre-commit-proof.sh

@@ -1,0 +1,77 @@
+//! Render: one policy → each target's native configuration.
+//!
+//! Every target is one module that builds a serialisable view of the policy and
+//! fills its templates (`templates/<target>/`). What targets share — names,
+//! secret-reference mapping, escaping, the provenance header — lives here once.
+
+pub mod nginx;
+pub mod output;
+pub mod provenance;
+pub mod templates;
+
+use std::fmt;
+
+use crate::policy::Policy;
+
+pub use provenance::Provenance;
+pub use templates::Templates;
+
+/// A gateway gatectl renders for. (Kong, Zuplo, TrueFoundry and LiteLLM follow.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+pub enum Target {
+    Nginx,
+}
+
+impl Target {
+    pub const ALL: [Target; 1] = [Target::Nginx];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Target::Nginx => "nginx",
+        }
+    }
+
+    pub fn render(self, cx: &Context) -> Result<Rendered, RenderError> {
+        let files = match self {
+            Target::Nginx => nginx::render(cx)?,
+        };
+        Ok(Rendered { target: self, files })
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One rendered file, its path relative to the target's folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct File {
+    pub path: String,
+    pub contents: String,
+}
+
+/// Everything rendered for one target.
+#[derive(Clone, Debug)]
+pub struct Rendered {
+    pub target: Target,
+    pub files: Vec<File>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("template {name}: {source}")]
+    Template { name: String, source: minijinja::Error },
+    #[error("{target} cannot express `{field}`: {reason}")]
+    Unrepresentable { target: Target, field: String, reason: String },
+    #[error("rendered {path} is not valid {format}: {reason}")]
+    Malformed { path: String, format: &'static str, reason: String },
+}
+
+/// What a target renderer gets.
+pub struct Context<'a> {
+    pub policy: &'a Policy,
+    pub provenance: &'a Provenance,
+    pub templates: &'a Templates,
+}

@@ -1,0 +1,70 @@
+//! Templates: embedded in the binary, overridable per organisation with
+//! `--templates DIR` (same relative paths). minijinja runs with strict
+//! undefined, and escaping is done by Rust filters so no template can forget it.
+
+use std::path::Path;
+
+use minijinja::{Environment, UndefinedBehavior, Value};
+
+use super::RenderError;
+
+/// Every template gatectl ships, by its path under `templates/`.
+const EMBEDDED: &[(&str, &str)] = &[(super::nginx::TEMPLATE, include_str!("../../templates/nginx/policy.conf.j2"))];
+
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    /// The shipped templates, with any file of the same path in `overrides` taking precedence.
+    pub fn load(overrides: Option<&Path>) -> Result<Templates, std::io::Error> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        let syntax = minijinja::syntax::SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("the default delimiters are valid");
+        env.set_syntax(syntax);
+        env.add_filter("nginx", nginx_string);
+        for (name, source) in EMBEDDED {
+            let source = match overrides.map(|dir| dir.join(name)).filter(|p| p.is_file()) {
+                Some(path) => std::fs::read_to_string(path)?,
+                None => (*source).to_string(),
+            };
+            env.add_template_owned(*name, source).map_err(std::io::Error::other)?;
+        }
+        Ok(Templates { env })
+    }
+
+    pub fn render(&self, name: &str, context: &Value) -> Result<String, RenderError> {
+        let error = |source| RenderError::Template { name: name.to_string(), source };
+        self.env.get_template(name).map_err(error)?.render(context).map_err(error)
+    }
+}
+
+/// Quotes a value as an nginx string: double quotes, with `"` and `\` escaped.
+/// Control characters and `$` (nginx would expand it as a variable) are refused.
+pub fn nginx_string(value: &str) -> Result<String, minijinja::Error> {
+    if let Some(c) = value.chars().find(|c| c.is_control() || *c == '$') {
+        return Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("character {c:?} cannot be placed in an nginx string"),
+        ));
+    }
+    Ok(format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\"")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nginx_strings_are_quoted_and_cannot_break_out() {
+        assert_eq!(nginx_string("a b;c{d}").unwrap(), "\"a b;c{d}\"");
+        assert_eq!(nginx_string("say \"hi\" \\").unwrap(), "\"say \\\"hi\\\" \\\\\"");
+        assert!(nginx_string("$remote_addr").is_err());
+        assert!(nginx_string("a\nb").is_err());
+    }
+}
