@@ -32,6 +32,8 @@ enum Command {
     Lint(LintArgs),
     /// Compile a policy into native gateway configs (lints first; refuses a policy with errors).
     Render(RenderArgs),
+    /// On the deploy host: resolve env:/file: secrets into the include files a rendered nginx config expects.
+    Materialize(MaterializeArgs),
     /// Print the policy JSON Schema.
     Schema,
     /// List every rule: ID, severity, title.
@@ -70,6 +72,20 @@ struct RenderArgs {
     /// Folder of template overrides (same relative paths as `templates/`).
     #[arg(long)]
     templates: Option<PathBuf>,
+    #[command(flatten)]
+    policy_options: PolicyOptions,
+}
+
+#[derive(Args)]
+struct MaterializeArgs {
+    /// The policy file.
+    policy: PathBuf,
+    /// Target whose deploy-time secrets to write (only nginx needs this step).
+    #[arg(short, long, value_enum)]
+    target: Target,
+    /// Write under this folder instead of `/` (to stage files for another host).
+    #[arg(long)]
+    root: Option<PathBuf>,
     #[command(flatten)]
     policy_options: PolicyOptions,
 }
@@ -120,6 +136,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Lint(args) => lint(&args),
         Command::Render(args) => render(&args),
+        Command::Materialize(args) => materialize(&args),
         Command::Schema => print(&check::schema::to_pretty_string()),
         Command::Rules => print(&report::rules_table()),
         Command::Explain { id } => explain(&id),
@@ -147,17 +164,43 @@ fn lint(args: &LintArgs) -> u8 {
     }
 }
 
-fn render(args: &RenderArgs) -> u8 {
-    let report = check::lint_paths(std::slice::from_ref(&args.policy), &args.policy_options.options());
-    let errors = report.count(Severity::Error);
-    if report.unreadable || errors > 0 {
+/// Lints one policy for a command that acts on it; on findings at error level, prints them and says why not.
+fn lint_gate(policy: &std::path::Path, options: &PolicyOptions, doing: &str) -> Result<check::Loaded, u8> {
+    let mut report = check::lint_paths(&[policy.to_path_buf()], &options.options());
+    if report.unreadable || report.count(Severity::Error) > 0 {
         eprint!("{}", report::render(&report, Format::Text, &report::Style { color: false }));
-        eprintln!("error: not rendering {}: fix the findings above first", args.policy.display());
-        return if report.unreadable { EXIT_USAGE } else { EXIT_FINDINGS };
+        eprintln!("error: not {doing} {}: fix the findings above first", policy.display());
+        return Err(if report.unreadable { EXIT_USAGE } else { EXIT_FINDINGS });
     }
-    let Some(loaded) = report.policies.first() else {
-        eprintln!("error: {} holds no policy", args.policy.display());
-        return EXIT_USAGE;
+    report.policies.pop().ok_or(EXIT_USAGE)
+}
+
+fn materialize(args: &MaterializeArgs) -> u8 {
+    let loaded = match lint_gate(&args.policy, &args.policy_options, "materializing") {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    match args.target {
+        Target::Nginx => match crate::materialize::nginx(&loaded.policy, args.root.as_deref()) {
+            Ok(written) => {
+                let lines: Vec<String> = written
+                    .iter()
+                    .map(|w| format!("wrote {} ({} entries, mode 0600)\n", w.path.display(), w.entries))
+                    .collect();
+                print(&lines.concat())
+            }
+            Err(err) => {
+                eprintln!("error: {}", crate::credentials::redact(&err.to_string()));
+                EXIT_USAGE
+            }
+        },
+    }
+}
+
+fn render(args: &RenderArgs) -> u8 {
+    let loaded = match lint_gate(&args.policy, &args.policy_options, "rendering") {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     let templates = match render::Templates::load(args.templates.as_deref()) {
         Ok(t) => t,

@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod credentials;
 pub mod load;
+pub mod materialize;
 pub mod policy;
 pub mod render;
 pub mod report;

@@ -5,6 +5,8 @@ mod exit_codes;
 mod formats;
 mod hostile;
 mod lint;
+mod materialize;
+mod nginx_live;
 mod readme;
 mod render;
 mod rules;

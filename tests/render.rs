@@ -89,7 +89,7 @@ fn unknown_targets_are_usage_errors() {
 }
 
 /// Whether the real nginx is here; under CI a missing tool is a failure, never a skip.
-fn nginx() -> Option<PathBuf> {
+pub fn nginx_binary() -> Option<PathBuf> {
     let found = ["/usr/sbin/nginx", "/usr/bin/nginx"].iter().map(PathBuf::from).find(|p| p.exists());
     if found.is_none() {
         assert!(std::env::var("CI").as_deref() != Ok("true"), "nginx is not installed (scripts/test.sh installs it)");
@@ -179,7 +179,7 @@ fn nginx_accepts(nginx: &Path, conf: &str, root: &Path) -> Result<(), String> {
 
 #[test]
 fn nginx_accepts_every_rendered_example() {
-    let Some(nginx) = nginx() else { return };
+    let Some(nginx) = nginx_binary() else { return };
     for name in NGINX_EXAMPLES {
         let (test, conf) = render_example(name);
         let root = test.path().join("nginx-root");
@@ -191,7 +191,7 @@ fn nginx_accepts_every_rendered_example() {
 
 #[test]
 fn nginx_t_is_a_real_check() {
-    let Some(nginx) = nginx() else { return };
+    let Some(nginx) = nginx_binary() else { return };
     let (test, conf) = render_example("claude-code-prod");
     let root = test.path().join("nginx-root");
     std::fs::create_dir_all(&root).unwrap();

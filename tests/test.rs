@@ -24,6 +24,7 @@ pub fn base_with(from: &str, to: &str) -> String {
 pub struct Test {
     dir: tempfile::TempDir,
     args: Vec<String>,
+    env: Vec<(String, String)>,
 }
 
 pub struct Outcome {
@@ -34,7 +35,7 @@ pub struct Outcome {
 
 impl Test {
     pub fn new() -> Test {
-        Test { dir: tempfile::tempdir().expect("temp dir"), args: Vec::new() }
+        Test { dir: tempfile::tempdir().expect("temp dir"), args: Vec::new(), env: Vec::new() }
     }
 
     pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Test {
@@ -51,6 +52,11 @@ impl Test {
         self
     }
 
+    pub fn env(mut self, name: &str, value: &str) -> Test {
+        self.env.push((name.to_string(), value.to_string()));
+        self
+    }
+
     pub fn path(&self) -> &std::path::Path {
         self.dir.path()
     }
@@ -59,6 +65,7 @@ impl Test {
     pub fn run(&self) -> Outcome {
         let mut command = Command::new(env!("CARGO_BIN_EXE_gatectl"));
         command.args(&self.args).current_dir(self.dir.path()).env("NO_COLOR", "1").stdin(std::process::Stdio::null());
+        command.envs(self.env.iter().map(|(k, v)| (k, v)));
         let (send, receive) = std::sync::mpsc::channel();
         std::thread::spawn(move || send.send(command.output()));
         let args = &self.args;

@@ -16,6 +16,10 @@ const DEFAULT_UPSTREAM_CA: &str = "/etc/ssl/certs/ca-certificates.crt";
 /// The deploy-time files `gatectl materialize` writes into the secrets folder.
 pub const CONSUMERS_MAP: &str = "consumers.map";
 pub const UPSTREAM_KEY_INCLUDE: &str = "upstream-key.conf";
+/// Certificate material referenced other than by `file:` is materialized under these names.
+pub const SERVER_CERT: &str = "server.crt";
+pub const SERVER_KEY: &str = "server.key";
+pub const CLIENT_CA: &str = "client-ca.crt";
 
 #[derive(Serialize)]
 struct View {
@@ -124,8 +128,8 @@ pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
 
     let listener = policy.listener.as_ref();
     let tls = listener.and_then(|l| l.tls.as_ref()).map(|tls| Tls {
-        certificate: file_path(&tls.certificate.0, &in_secrets("server.crt")),
-        private_key: file_path(&tls.private_key.0, &in_secrets("server.key")),
+        certificate: file_path(&tls.certificate.0, &in_secrets(SERVER_CERT)),
+        private_key: file_path(&tls.private_key.0, &in_secrets(SERVER_KEY)),
         protocols: if tls.min_version >= TlsVersion::V1_3 { "TLSv1.3" } else { "TLSv1.2 TLSv1.3" },
         ciphers: (!tls.ciphers.is_empty())
             .then(|| tls.ciphers.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(":")),
@@ -138,7 +142,7 @@ pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
         .mtls
         .as_ref()
         .and_then(|m| m.ca_certificate.as_ref())
-        .map(|ca| file_path(&ca.0, &in_secrets("client-ca.crt")));
+        .map(|ca| file_path(&ca.0, &in_secrets(CLIENT_CA)));
 
     let limits = policy.rate_limits.as_ref().and_then(|limits| {
         let per_minute = limits.requests_per_minute?;

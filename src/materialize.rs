@@ -1,0 +1,136 @@
+//! Materialize: the deploy-time step for targets that cannot read secrets
+//! themselves (nginx). Resolves the policy's `env:` and `file:` references on
+//! the deploy host and writes the include files the rendered config expects,
+//! mode 0600, atomically. No value is ever printed.
+
+use std::path::{Path, PathBuf};
+
+use crate::policy::{AuthMethod, Policy, Reference, SecretRef};
+use crate::render::nginx::{self, CLIENT_CA, CONSUMERS_MAP, SERVER_CERT, SERVER_KEY, UPSTREAM_KEY_INCLUDE};
+use crate::render::output::write_file_atomic;
+
+/// Shorter gateway keys are refused: they are guessable, and short strings collide with nginx map keywords.
+const MIN_KEY_LENGTH: usize = 20;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MaterializeError {
+    #[error("`{path}`: cannot resolve a `{scheme}:` reference here; materialize reads env: and file: references (have your secret manager's agent export it to an environment variable or a file, and reference that)")]
+    UnsupportedScheme { path: String, scheme: &'static str },
+    #[error("`{path}`: environment variable {name} is not set")]
+    MissingEnv { path: String, name: String },
+    #[error("`{path}`: cannot read {file}: {source}")]
+    Unreadable { path: String, file: String, source: std::io::Error },
+    #[error("`{path}`: the secret is not a valid reference")]
+    Invalid { path: String },
+    #[error("`{path}`: the value has {found}; {need}")]
+    Unusable { path: String, found: String, need: &'static str },
+    #[error("cannot write {file}: {source}")]
+    Write { file: String, source: std::io::Error },
+}
+
+/// The files written, for the report.
+pub struct Written {
+    pub path: PathBuf,
+    pub entries: usize,
+}
+
+/// Resolves one reference on this host.
+fn resolve(path: &str, reference: &SecretRef) -> Result<String, MaterializeError> {
+    let value = match reference.parse() {
+        Ok(Reference::Env { name }) => {
+            std::env::var(name).map_err(|_| MaterializeError::MissingEnv { path: path.into(), name: name.into() })?
+        }
+        Ok(Reference::File { path: file }) => std::fs::read_to_string(file)
+            .map_err(|source| MaterializeError::Unreadable { path: path.into(), file: file.into(), source })?,
+        Ok(Reference::Vault { .. }) => {
+            return Err(MaterializeError::UnsupportedScheme { path: path.into(), scheme: "vault" })
+        }
+        Ok(Reference::AwsSecretsManager { .. }) => {
+            return Err(MaterializeError::UnsupportedScheme { path: path.into(), scheme: "aws-sm" })
+        }
+        Ok(Reference::GcpSecretManager { .. }) => {
+            return Err(MaterializeError::UnsupportedScheme { path: path.into(), scheme: "gcp-sm" })
+        }
+        Ok(Reference::Kubernetes { .. }) => {
+            return Err(MaterializeError::UnsupportedScheme { path: path.into(), scheme: "k8s" })
+        }
+        Err(_) => return Err(MaterializeError::Invalid { path: path.into() }),
+    };
+    Ok(value.trim_end_matches(['\n', '\r']).to_string())
+}
+
+/// A secret as an nginx string, or why it cannot be one (without showing it).
+fn nginx_value(path: &str, value: &str) -> Result<String, MaterializeError> {
+    let unusable = |found: &str, need| MaterializeError::Unusable { path: path.into(), found: found.into(), need };
+    if value.chars().any(|c| c.is_control() || c == '$' || c == '"' || c == '\\' || c == ' ') {
+        return Err(unusable(
+            "characters nginx cannot hold in a header (control characters, $, quotes, backslashes or spaces)",
+            "keys are printable tokens",
+        ));
+    }
+    Ok(format!("\"{value}\""))
+}
+
+/// Writes `consumers.map` and `upstream-key.conf` for the nginx target into its secrets folder
+/// (`root` prefixes it, for staging on another machine; `None` writes in place).
+pub fn nginx(policy: &Policy, root: Option<&Path>) -> Result<Vec<Written>, MaterializeError> {
+    let dir = PathBuf::from(nginx::secrets_dir(policy));
+    let dir = match root {
+        Some(root) => root.join(dir.strip_prefix("/").unwrap_or(&dir)),
+        None => dir,
+    };
+    // Resolve everything before writing anything.
+    let provider_key = resolve("upstream.api_key", &policy.upstream.api_key)?;
+    let upstream = format!("proxy_set_header x-api-key {};\n", nginx_value("upstream.api_key", &provider_key)?);
+
+    let mut map = String::new();
+    let mut count = 0;
+    if policy.auth.method == AuthMethod::ApiKey {
+        let bearer = policy.auth.key_header().is("authorization");
+        for (i, consumer) in policy.consumers.iter().enumerate() {
+            let path = format!("consumers[{i}].key");
+            let Some(reference) = &consumer.key else { continue };
+            let key = resolve(&path, reference)?;
+            if key.len() < MIN_KEY_LENGTH {
+                return Err(MaterializeError::Unusable {
+                    path,
+                    found: format!("{} characters", key.len()),
+                    need: "gateway keys need at least 20 random characters",
+                });
+            }
+            let quoted = nginx_value(&path, &key)?;
+            // A map source starting with `~` would be a regex: escape it.
+            let source = match (bearer, key.starts_with('~')) {
+                (true, _) => format!("\"Bearer {key}\""),
+                (false, true) => format!("\"\\{key}\""),
+                (false, false) => quoted,
+            };
+            map.push_str(&format!("{source} \"{}\";\n", consumer.name.0));
+            count += 1;
+        }
+    }
+
+    let mut files = vec![(CONSUMERS_MAP, map, count), (UPSTREAM_KEY_INCLUDE, upstream, 1)];
+    // Certificates and keys nginx cannot read from their reference (anything but file:).
+    let tls = policy.listener.as_ref().and_then(|l| l.tls.as_ref());
+    let material = [
+        ("listener.tls.certificate", tls.map(|t| &t.certificate), SERVER_CERT),
+        ("listener.tls.private_key", tls.map(|t| &t.private_key), SERVER_KEY),
+        ("auth.mtls.ca_certificate", policy.auth.mtls.as_ref().and_then(|m| m.ca_certificate.as_ref()), CLIENT_CA),
+    ];
+    for (path, reference, file) in material {
+        let Some(reference) = reference else { continue };
+        if !matches!(reference.parse(), Ok(Reference::File { .. })) {
+            files.push((file, resolve(path, reference)? + "\n", 1));
+        }
+    }
+
+    let mut written = Vec::new();
+    for (file, contents, entries) in files {
+        let path = dir.join(file);
+        write_file_atomic(&path, contents.as_bytes(), 0o600)
+            .map_err(|source| MaterializeError::Write { file: path.display().to_string(), source })?;
+        written.push(Written { path, entries });
+    }
+    Ok(written)
+}

@@ -1,0 +1,355 @@
+//! End to end: render a policy, materialize its secrets, start the real nginx on
+//! loopback in front of a stand-in Anthropic API, and check what the policy says.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::test::TODAY;
+
+const PROVIDER_KEY: &str = "sk-ant-api03-ProviderKeyForTheStandIn0123456789";
+const CLIENT_KEY: &str = "gw-live-7d1c0e5b9a8f4e2d6c3b1a0f";
+const SSE_GAP: Duration = Duration::from_millis(400);
+
+/// Headers the stand-in upstream received, one map per request.
+type Seen = Arc<Mutex<Vec<Vec<(String, String)>>>>;
+
+/// A stand-in for api.anthropic.com: records headers; streams SSE when the body asks for it.
+fn stand_in() -> (u16, Seen) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen: Seen = Arc::default();
+    let record = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let record = Arc::clone(&record);
+            std::thread::spawn(move || serve(stream, &record));
+        }
+    });
+    (port, seen)
+}
+
+fn serve(mut stream: TcpStream, seen: &Seen) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut headers = Vec::new();
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some((name, value)) = line.trim_end().split_once(':') {
+            headers.push((name.to_ascii_lowercase(), value.trim().to_string()));
+        }
+    }
+    let length: usize = headers.iter().find(|(n, _)| n == "content-length").map_or(0, |(_, v)| v.parse().unwrap_or(0));
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap_or_default();
+    seen.lock().unwrap().push(headers);
+    if String::from_utf8_lossy(&body).contains("\"stream\": true") {
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n");
+        for i in 0..3 {
+            let _ =
+                stream.write_all(format!("event: ping\ndata: {{\"n\": {i}, \"at_ms\": {}}}\n\n", now_ms()).as_bytes());
+            let _ = stream.flush();
+            std::thread::sleep(SSE_GAP);
+        }
+    } else {
+        let body = r#"{"type":"message","content":[]}"#;
+        let _ = stream.write_all(format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).as_bytes());
+    }
+}
+
+fn now_ms() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+struct Nginx(Child);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    Command::new(program).args(args).envs(env.iter().copied()).output().unwrap_or_else(|e| panic!("{program}: {e}"))
+}
+
+fn policy(root: &Path, upstream: u16, port: u16) -> String {
+    format!(
+        r#"version: 1
+name: live-test
+environment: development
+upstream:
+  url: http://127.0.0.1:{upstream}
+  api_key: env:LIVE_PROVIDER_KEY
+  anthropic_version: "2023-06-01"
+listener:
+  host: localhost
+  port: {port}
+  tls:
+    min_version: "1.2"
+    certificate: file:{root}/tls/server.crt
+    private_key: file:{root}/tls/server.key
+    hsts:
+      max_age_seconds: 31536000
+      include_subdomains: true
+auth:
+  method: api_key
+consumers:
+  - name: team-live
+    key: env:LIVE_CLIENT_KEY
+    issued: 2026-11-20
+rate_limits:
+  requests_per_minute: 60
+  burst: 2
+network:
+  ip_allowlist: [127.0.0.1/32]
+audit:
+  enabled: true
+  redact_headers: [authorization, x-api-key]
+targets:
+  nginx:
+    secrets_dir: {root}/secrets
+    audit_log: {root}/logs/audit.log
+"#,
+        root = root.display()
+    )
+}
+
+struct Gateway {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    port: u16,
+    seen: Seen,
+    _nginx: Nginx,
+}
+
+fn start() -> Option<Gateway> {
+    let nginx = crate::render::nginx_binary()?;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    for sub in ["tls", "logs", "tmp", "out"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    let made = run(
+        "openssl",
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            root.join("tls/server.key").to_str().unwrap(),
+            "-out",
+            root.join("tls/server.crt").to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert!(made.status.success());
+    let (upstream, seen) = stand_in();
+    let port = free_port();
+    let policy_path = root.join("policy.yaml");
+    std::fs::write(&policy_path, policy(&root, upstream, port)).unwrap();
+    let gatectl = env!("CARGO_BIN_EXE_gatectl");
+    let env = [("LIVE_PROVIDER_KEY", PROVIDER_KEY), ("LIVE_CLIENT_KEY", CLIENT_KEY)];
+    let rendered = run(
+        gatectl,
+        &[
+            "render",
+            policy_path.to_str().unwrap(),
+            "-t",
+            "nginx",
+            "--out",
+            root.join("out").to_str().unwrap(),
+            "--today",
+            TODAY,
+        ],
+        &[],
+    );
+    assert!(rendered.status.success(), "{}", String::from_utf8_lossy(&rendered.stderr));
+    let materialized =
+        run(gatectl, &["materialize", policy_path.to_str().unwrap(), "-t", "nginx", "--today", TODAY], &env);
+    assert!(materialized.status.success(), "{}", String::from_utf8_lossy(&materialized.stderr));
+    let main = root.join("nginx.conf");
+    std::fs::write(
+        &main,
+        format!(
+            "pid {r}/nginx.pid;\nerror_log {r}/logs/error.log info;\nevents {{}}\nhttp {{\n    client_body_temp_path {r}/tmp;\n    proxy_temp_path {r}/tmp;\n    include {r}/out/nginx/live-test.conf;\n}}\n",
+            r = root.display()
+        ),
+    )
+    .unwrap();
+    let child = Command::new(nginx)
+        .args([
+            "-p",
+            root.to_str().unwrap(),
+            "-e",
+            root.join("logs/error.log").to_str().unwrap(),
+            "-c",
+            main.to_str().unwrap(),
+            "-g",
+            "daemon off;",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let guard = Nginx(child);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "nginx did not start: {}",
+            std::fs::read_to_string(root.join("logs/error.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some(Gateway { _dir: dir, root, port, seen, _nginx: guard })
+}
+
+impl Gateway {
+    /// `curl` against the gateway: (status, response headers).
+    fn request(&self, extra: &[&str]) -> (u16, String) {
+        let url = format!("https://localhost:{}/v1/messages?beta=true", self.port);
+        let resolve = format!("localhost:{}:127.0.0.1", self.port);
+        let mut args = vec![
+            "-sk",
+            "-o",
+            "/dev/null",
+            "-D",
+            "-",
+            "-w",
+            "%{http_code}",
+            "--resolve",
+            &resolve,
+            "-X",
+            "POST",
+            "-H",
+            "content-type: application/json",
+            "--data",
+            "{\"model\": \"claude-haiku-4-5\"}",
+        ];
+        args.extend_from_slice(extra);
+        args.push(&url);
+        let out = run("curl", &args, &[]);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let status = text.lines().last().and_then(|l| l.trim().parse().ok()).unwrap_or(0);
+        (status, text)
+    }
+
+    fn last_seen(&self) -> Vec<(String, String)> {
+        self.seen.lock().unwrap().last().cloned().expect("the upstream saw a request")
+    }
+}
+
+fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn nginx_enforces_the_policy_end_to_end() {
+    let Some(gw) = start() else { return };
+    let bearer = format!("authorization: Bearer {CLIENT_KEY}");
+
+    // 401 without a key and with a wrong one; nothing reaches the upstream.
+    assert_eq!(gw.request(&[]).0, 401);
+    assert_eq!(gw.request(&["-H", "authorization: Bearer gw-live-wrong-key-0000000000"]).0, 401);
+    assert!(gw.seen.lock().unwrap().is_empty());
+
+    // 200 with the consumer's key; the upstream gets the provider key, never the client's.
+    let (status, headers) =
+        gw.request(&["-H", &bearer, "-H", "anthropic-beta: tools-2024-04-04", "-H", "x-api-key: client-supplied"]);
+    assert_eq!(status, 200, "{headers}");
+    assert!(
+        headers.to_ascii_lowercase().contains("strict-transport-security: max-age=31536000; includesubdomains"),
+        "{headers}"
+    );
+    let seen = gw.last_seen();
+    assert_eq!(header(&seen, "x-api-key"), Some(PROVIDER_KEY));
+    assert_eq!(header(&seen, "authorization"), None);
+    assert_eq!(header(&seen, "anthropic-beta"), Some("tools-2024-04-04"));
+    assert_eq!(header(&seen, "anthropic-version"), Some("2023-06-01"), "default version added");
+    gw.request(&["-H", &bearer, "-H", "anthropic-version: 2026-10-21"]);
+    assert_eq!(header(&gw.last_seen(), "anthropic-version"), Some("2026-10-21"), "client's version forwarded");
+
+    // SSE: the first event arrives before the upstream has produced the last one.
+    let url = format!("https://localhost:{}/v1/messages", gw.port);
+    let resolve = format!("localhost:{}:127.0.0.1", gw.port);
+    let started = Instant::now();
+    let mut curl = Command::new("curl")
+        .args([
+            "-skN",
+            "--resolve",
+            &resolve,
+            "-H",
+            &bearer,
+            "-H",
+            "accept: application/json",
+            "-H",
+            "content-type: application/json",
+            "--data",
+            "{\"stream\": true}",
+            &url,
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(curl.stdout.take().unwrap()).lines();
+    let first = lines.find(|l| l.as_ref().is_ok_and(|l| l.starts_with("data:"))).expect("an event").unwrap();
+    let first_at = started.elapsed();
+    let rest: Vec<String> = lines.map_while(Result::ok).filter(|l| l.starts_with("data:")).collect();
+    let _ = curl.wait();
+    assert!(first.contains("\"n\": 0") && rest.len() == 2, "{first} {rest:?}");
+    assert!(first_at < SSE_GAP * 2, "first event took {first_at:?}: the response was buffered");
+
+    // Over the limit (60/min, burst 2): 429.
+    let statuses: Vec<u16> = (0..6).map(|_| gw.request(&["-H", &bearer]).0).collect();
+    assert!(statuses.contains(&429), "{statuses:?}");
+
+    // A client outside the allowlist (127.0.0.2) gets 403.
+    assert_eq!(gw.request(&["-H", &bearer, "--interface", "127.0.0.2"]).0, 403);
+
+    // The TLS floor: a TLS 1.1 handshake is refused, TLS 1.2 is accepted.
+    let connect = format!("127.0.0.1:{}", gw.port);
+    let handshake = |version: &str| {
+        let mut child = Command::new("openssl")
+            .args(["s_client", "-connect", &connect, version, "-cipher", "DEFAULT:@SECLEVEL=0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = String::new();
+        child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+        child.wait().unwrap().success() && out.contains("BEGIN CERTIFICATE")
+    };
+    assert!(!handshake("-tls1_1"), "a TLS 1.1 handshake succeeded");
+    assert!(handshake("-tls1_2"), "a TLS 1.2 handshake failed");
+
+    // No key in any log nginx wrote.
+    for log in ["logs/audit.log", "logs/error.log"] {
+        let text = std::fs::read_to_string(gw.root.join(log)).unwrap_or_default();
+        assert!(!text.contains(CLIENT_KEY) && !text.contains(PROVIDER_KEY), "{log} holds a key");
+        assert!(!text.contains("wrong-key"), "{log} holds a presented key");
+    }
+    let audit = std::fs::read_to_string(gw.root.join("logs/audit.log")).unwrap();
+    assert!(audit.contains("\"consumer\":\"team-live\""), "{audit}");
+}
