@@ -142,28 +142,7 @@ fn start() -> Option<Gateway> {
     for sub in ["tls", "logs", "tmp", "out"] {
         std::fs::create_dir_all(root.join(sub)).unwrap();
     }
-    let made = run(
-        "openssl",
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-keyout",
-            root.join("tls/server.key").to_str().unwrap(),
-            "-out",
-            root.join("tls/server.crt").to_str().unwrap(),
-        ],
-        &[],
-    );
-    assert!(made.status.success());
+    crate::test::self_signed(&root.join("tls/server.crt"), &root.join("tls/server.key"));
     let (upstream, seen) = stand_in();
     let port = free_port();
     let policy_path = root.join("policy.yaml");

@@ -113,27 +113,7 @@ fn localise(conf: &str, root: &Path, name: &str) -> String {
     std::fs::write(secrets.join("upstream-key.conf"), "proxy_set_header x-api-key \"test\";\n").unwrap();
     // Every certificate and key the config names: one self-signed pair copied into place.
     let pair = root.join("tls/pair");
-    let made = Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=test",
-        ])
-        .arg("-keyout")
-        .arg(pair.with_extension("key"))
-        .arg("-out")
-        .arg(pair.with_extension("crt"))
-        .output()
-        .unwrap();
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    crate::test::self_signed(&pair.with_extension("crt"), &pair.with_extension("key"));
     for line in conf.lines().map(str::trim) {
         for directive in ["ssl_certificate_key ", "ssl_certificate ", "ssl_client_certificate "] {
             if let Some(path) = line.strip_prefix(directive) {

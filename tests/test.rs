@@ -126,3 +126,16 @@ impl Outcome {
             .collect()
     }
 }
+
+/// A self-signed EC P-256 certificate and key for `localhost`, made with the real openssl.
+pub fn self_signed(cert: &std::path::Path, key: &std::path::Path) {
+    let made = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1"])
+        .args(["-subj", "/CN=localhost", "-keyout"])
+        .arg(key)
+        .arg("-out")
+        .arg(cert)
+        .output()
+        .expect("openssl runs");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+}
