@@ -5,7 +5,7 @@
 #   scripts/bench-cold-lint.sh [results.md]
 #
 # With an argument, hyperfine's summary is also exported there as markdown.
-# In-process speed (no start-up) is `cargo bench --bench lint`.
+# In-process speed (no start-up) is `cargo bench --bench pipeline`.
 set -euo pipefail
 
 repo=$(git -C "$(dirname "${BASH_SOURCE[0]}")/.." rev-parse --show-toplevel)

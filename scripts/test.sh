@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The full test suite: what CI runs (.ci/run) and what a developer runs before pushing.
-# Installs what the tests need: nginx from Debian, the pre-commit tool from PyPI (cached under .cache/).
+# Installs what the tests need: nginx from Debian; crossplane, LiteLLM and pre-commit from PyPI (cached under .cache/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +10,8 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
     $sudo_ apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq nginx openssl >/dev/null
 fi
+
+scripts/install-tools.sh
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings

@@ -34,6 +34,8 @@ enum Command {
     Render(RenderArgs),
     /// On the deploy host: resolve env:/file: secrets into the include files a rendered nginx config expects.
     Materialize(MaterializeArgs),
+    /// Print what each target enforces of a policy: natively, approximately, or not at all.
+    Targets,
     /// Print the policy JSON Schema.
     Schema,
     /// List every rule: ID, severity, title.
@@ -72,6 +74,9 @@ struct RenderArgs {
     /// Folder of template overrides (same relative paths as `templates/`).
     #[arg(long)]
     templates: Option<PathBuf>,
+    /// Refuse to render when a target cannot enforce part of the policy (gaps become errors).
+    #[arg(long)]
+    strict: bool,
     #[command(flatten)]
     policy_options: PolicyOptions,
 }
@@ -82,12 +87,18 @@ struct MaterializeArgs {
     policy: PathBuf,
     /// Target whose deploy-time secrets to write (only nginx needs this step).
     #[arg(short, long, value_enum)]
-    target: Target,
+    target: MaterializeTarget,
     /// Write under this folder instead of `/` (to stage files for another host).
     #[arg(long)]
     root: Option<PathBuf>,
     #[command(flatten)]
     policy_options: PolicyOptions,
+}
+
+/// The targets that cannot read secrets themselves.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum MaterializeTarget {
+    Nginx,
 }
 
 fn parse_target(text: &str) -> Result<Vec<Target>, String> {
@@ -137,6 +148,7 @@ pub fn main() -> ExitCode {
         Command::Lint(args) => lint(&args),
         Command::Render(args) => render(&args),
         Command::Materialize(args) => materialize(&args),
+        Command::Targets => print(&render::capability::matrix()),
         Command::Schema => print(&check::schema::to_pretty_string()),
         Command::Rules => print(&report::rules_table()),
         Command::Explain { id } => explain(&id),
@@ -181,7 +193,7 @@ fn materialize(args: &MaterializeArgs) -> u8 {
         Err(code) => return code,
     };
     match args.target {
-        Target::Nginx => match crate::materialize::nginx(&loaded.policy, args.root.as_deref()) {
+        MaterializeTarget::Nginx => match crate::materialize::nginx(&loaded.policy, args.root.as_deref()) {
             Ok(written) => {
                 let lines: Vec<String> = written
                     .iter()
@@ -214,6 +226,16 @@ fn render(args: &RenderArgs) -> u8 {
     let mut targets: Vec<Target> = args.targets.iter().flatten().copied().collect();
     targets.sort();
     targets.dedup();
+    // Say what the configs will not enforce before anything is written.
+    let gaps: Vec<_> = targets.iter().flat_map(|&t| render::capability::gaps(&loaded.policy, t)).collect();
+    let level = if args.strict { "error" } else { "warning" };
+    for gap in &gaps {
+        eprintln!("{level}[capability-gap]: {}", gap.message());
+    }
+    if args.strict && !gaps.is_empty() {
+        eprintln!("error: not rendering: {} capability gap(s) with --strict", gaps.len());
+        return EXIT_FINDINGS;
+    }
     // Render everything in memory first: a failure writes nothing.
     let mut rendered = Vec::new();
     for target in targets {

@@ -1,73 +1,19 @@
 //! End to end: render a policy, materialize its secrets, start the real nginx on
 //! loopback in front of a stand-in Anthropic API, and check what the policy says.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::stand_in::{header, stand_in, Seen, SSE_GAP};
 use crate::test::TODAY;
 
 const PROVIDER_KEY: &str = "sk-ant-api03-ProviderKeyForTheStandIn0123456789";
 const CLIENT_KEY: &str = "gw-live-7d1c0e5b9a8f4e2d6c3b1a0f";
-const SSE_GAP: Duration = Duration::from_millis(400);
-
-/// Headers the stand-in upstream received, one map per request.
-type Seen = Arc<Mutex<Vec<Vec<(String, String)>>>>;
-
-/// A stand-in for api.anthropic.com: records headers; streams SSE when the body asks for it.
-fn stand_in() -> (u16, Seen) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let seen: Seen = Arc::default();
-    let record = Arc::clone(&seen);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let record = Arc::clone(&record);
-            std::thread::spawn(move || serve(stream, &record));
-        }
-    });
-    (port, seen)
-}
-
-fn serve(mut stream: TcpStream, seen: &Seen) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut headers = Vec::new();
-    let mut line = String::new();
-    reader.read_line(&mut line).unwrap();
-    loop {
-        line.clear();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-            break;
-        }
-        if let Some((name, value)) = line.trim_end().split_once(':') {
-            headers.push((name.to_ascii_lowercase(), value.trim().to_string()));
-        }
-    }
-    let length: usize = headers.iter().find(|(n, _)| n == "content-length").map_or(0, |(_, v)| v.parse().unwrap_or(0));
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap_or_default();
-    seen.lock().unwrap().push(headers);
-    if String::from_utf8_lossy(&body).contains("\"stream\": true") {
-        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n");
-        for i in 0..3 {
-            let _ =
-                stream.write_all(format!("event: ping\ndata: {{\"n\": {i}, \"at_ms\": {}}}\n\n", now_ms()).as_bytes());
-            let _ = stream.flush();
-            std::thread::sleep(SSE_GAP);
-        }
-    } else {
-        let body = r#"{"type":"message","content":[]}"#;
-        let _ = stream.write_all(format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).as_bytes());
-    }
-}
-
-fn now_ms() -> u128 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()
-}
-
+/// A header value with nginx's special characters, set by `headers.add`.
+const HOSTILE: &str = r#"back\slash\"quote"; return 200 {x}"#;
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -110,6 +56,9 @@ consumers:
   - name: team-live
     key: env:LIVE_CLIENT_KEY
     issued: 2026-11-20
+headers:
+  add:
+    x-gatectl-test: {hostile}
 rate_limits:
   requests_per_minute: 60
   burst: 2
@@ -123,7 +72,8 @@ targets:
     secrets_dir: {root}/secrets
     audit_log: {root}/logs/audit.log
 "#,
-        root = root.display()
+        root = root.display(),
+        hostile = serde_json::to_string(HOSTILE).unwrap()
     )
 }
 
@@ -239,10 +189,6 @@ impl Gateway {
     }
 }
 
-fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-}
-
 #[test]
 fn nginx_enforces_the_policy_end_to_end() {
     let Some(gw) = start() else { return };
@@ -266,6 +212,7 @@ fn nginx_enforces_the_policy_end_to_end() {
     assert_eq!(header(&seen, "authorization"), None);
     assert_eq!(header(&seen, "anthropic-beta"), Some("tools-2024-04-04"));
     assert_eq!(header(&seen, "anthropic-version"), Some("2023-06-01"), "default version added");
+    assert_eq!(header(&seen, "x-gatectl-test"), Some(HOSTILE), "headers.add arrives byte for byte");
     gw.request(&["-H", &bearer, "-H", "anthropic-version: 2026-10-21"]);
     assert_eq!(header(&gw.last_seen(), "anthropic-version"), Some("2026-10-21"), "client's version forwarded");
 

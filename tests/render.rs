@@ -68,7 +68,7 @@ fn a_target_that_cannot_express_the_policy_fails_without_writing() {
         "render",
         example("claude-code-oauth2").to_str().unwrap(),
         "--target",
-        "all",
+        "nginx",
         "--out",
         "out",
         "--today",
@@ -177,4 +177,109 @@ fn nginx_t_is_a_real_check() {
     std::fs::create_dir_all(&root).unwrap();
     let conf = localise(&conf, &root, "claude-code-prod").replace("limit_req_status 429;", "limit_req_status 429");
     assert!(nginx_accepts(&nginx, &conf, &root).is_err(), "nginx -t accepted a broken config");
+}
+
+#[test]
+fn render_warns_about_every_gap_and_strict_refuses() {
+    let prod = example("claude-code-prod");
+    let test = Test::new().args(&["render", prod.to_str().unwrap(), "-t", "nginx", "--out", "out", "--today", TODAY]);
+    let out = test.run().code(0);
+    for field in ["rate_limits.tokens_per_minute", "rate_limits.shared_state", "upstream.models"] {
+        assert!(out.stderr.contains(&format!("warning[capability-gap]: nginx: `{field}`")), "{field}:\n{}", out.stderr);
+    }
+    let strict = Test::new().args(&[
+        "render",
+        prod.to_str().unwrap(),
+        "-t",
+        "nginx",
+        "--out",
+        "out",
+        "--strict",
+        "--today",
+        TODAY,
+    ]);
+    strict.run().code(1).stderr_has("error[capability-gap]").stderr_has("with --strict");
+    assert!(!strict.path().join("out").exists());
+    // A policy that asks only for what nginx enforces renders under --strict.
+    let dev = example("claude-code-dev");
+    Test::new()
+        .args(&["render", dev.to_str().unwrap(), "-t", "nginx", "--out", "out", "--strict", "--today", TODAY])
+        .run()
+        .code(0);
+}
+
+/// The Python that has crossplane, nginx's own config parser (scripts/install-tools.sh).
+fn crossplane() -> Option<PathBuf> {
+    let path = std::env::var_os("GATECTL_CROSSPLANE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".cache/venv-crossplane/bin/python"));
+    if path.exists() {
+        return Some(path);
+    }
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "crossplane is not installed (scripts/install-tools.sh)");
+    eprintln!("skipped: crossplane is not installed; run scripts/install-tools.sh");
+    None
+}
+
+/// Every (directive, args) in a parsed nginx config, depth first.
+fn directives(block: &serde_json::Value, out: &mut Vec<(String, Vec<String>)>) {
+    for d in block.as_array().into_iter().flatten() {
+        // crossplane unescapes `\"` but keeps `\\`, which nginx's tokenizer turns into `\`
+        // (ngx_conf_read_token); the live test checks the exact bytes with the real nginx.
+        let args = d["args"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().replace("\\\\", "\\")).collect();
+        out.push((d["directive"].as_str().unwrap().to_string(), args));
+        if let Some(inner) = d.get("block") {
+            directives(inner, out);
+        }
+    }
+}
+
+#[test]
+fn adversarial_values_reach_nginx_as_plain_data() {
+    let Some(crossplane) = crossplane() else { return };
+    let hostile = [
+        r#"x"; return 200 "pwned"#,
+        r#"a} server { listen 9; } #"#,
+        "{{ secret }} and {% raw %}",
+        r#"back\slash\"quote"#,
+        "semi;colon'single'",
+    ];
+    let add: String = hostile
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("    x-test-{i}: {}\n", serde_json::to_string(v).unwrap()))
+        .collect();
+    let policy =
+        crate::test::fixture("base-production.yaml").replace("headers:\n", &format!("headers:\n  add:\n{add}"));
+    let test =
+        Test::new().file("p.yaml", policy).args(&["render", "p.yaml", "-t", "nginx", "--out", "out", "--today", TODAY]);
+    test.run().code(0);
+    let conf = test.path().join("out/nginx/base-prod.conf");
+    // The file is an http-context include: parse it as one file without context checks.
+    let script =
+        "import crossplane, json, sys; print(json.dumps(crossplane.parse(sys.argv[1], single=True, check_ctx=False)))";
+    let parsed = Command::new(crossplane).args(["-c", script]).arg(&conf).output().unwrap();
+    assert!(parsed.status.success(), "{}", String::from_utf8_lossy(&parsed.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&parsed.stdout).unwrap();
+    assert_eq!(json["status"], "ok", "{json}");
+    let mut found = Vec::new();
+    directives(&json["config"][0]["parsed"], &mut found);
+    for (i, value) in hostile.iter().enumerate() {
+        let expected = vec![format!("x-test-{i}"), value.to_string()];
+        assert!(
+            found.iter().any(|(d, args)| d == "proxy_set_header" && *args == expected),
+            "{value} did not arrive intact"
+        );
+    }
+    // Nothing was injected: one server, and no `return 200`.
+    assert_eq!(found.iter().filter(|(d, _)| d == "server").count(), 1);
+    assert!(!found.iter().any(|(d, args)| d == "return" && args.first().is_some_and(|a| a == "200")));
+
+    // `$` would be expanded by nginx as a variable: refused, nothing written.
+    let dollar = crate::test::fixture("base-production.yaml")
+        .replace("headers:\n", "headers:\n  add:\n    x-test: \"${secret}\"\n");
+    let test =
+        Test::new().file("p.yaml", dollar).args(&["render", "p.yaml", "-t", "nginx", "--out", "out", "--today", TODAY]);
+    test.run().code(1).stderr_has("cannot be placed in an nginx string");
+    assert!(!test.path().join("out").exists());
 }

@@ -4,10 +4,15 @@
 //! fills its templates (`templates/<target>/`). What targets share — names,
 //! secret-reference mapping, escaping, the provenance header — lives here once.
 
+pub mod capability;
+pub mod kong;
+pub mod litellm;
 pub mod nginx;
 pub mod output;
 pub mod provenance;
+pub mod secrets;
 pub mod templates;
+pub mod yaml;
 
 use std::fmt;
 
@@ -16,23 +21,38 @@ use crate::policy::Policy;
 pub use provenance::Provenance;
 pub use templates::Templates;
 
-/// A gateway gatectl renders for. (Kong, Zuplo, TrueFoundry and LiteLLM follow.)
+/// A gateway gatectl renders for. (Zuplo and TrueFoundry follow.)
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
 pub enum Target {
+    Kong,
+    Litellm,
     Nginx,
 }
 
 impl Target {
-    pub const ALL: [Target; 1] = [Target::Nginx];
+    pub const ALL: [Target; 3] = [Target::Kong, Target::Litellm, Target::Nginx];
 
     pub fn as_str(self) -> &'static str {
         match self {
+            Target::Kong => "kong",
+            Target::Litellm => "litellm",
             Target::Nginx => "nginx",
+        }
+    }
+
+    /// The templates the target ships, embedded in the binary.
+    pub fn templates(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Target::Kong => kong::TEMPLATES,
+            Target::Litellm => litellm::TEMPLATES,
+            Target::Nginx => nginx::TEMPLATES,
         }
     }
 
     pub fn render(self, cx: &Context) -> Result<Rendered, RenderError> {
         let files = match self {
+            Target::Kong => kong::render(cx)?,
+            Target::Litellm => litellm::render(cx)?,
             Target::Nginx => nginx::render(cx)?,
         };
         Ok(Rendered { target: self, files })

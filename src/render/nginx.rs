@@ -10,6 +10,8 @@ use super::{Context, File, RenderError, Target};
 use crate::policy::{AuthMethod, Policy, Reference, TlsVersion};
 
 pub const TEMPLATE: &str = "nginx/policy.conf.j2";
+/// The templates this target ships, by their path under `templates/`.
+pub const TEMPLATES: &[(&str, &str)] = &[(TEMPLATE, include_str!("../../templates/nginx/policy.conf.j2"))];
 const DEFAULT_RESOLVER: &str = "127.0.0.53";
 const DEFAULT_UPSTREAM_CA: &str = "/etc/ssl/certs/ca-certificates.crt";
 

@@ -8,9 +8,6 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 
 use super::RenderError;
 
-/// Every template gatectl ships, by its path under `templates/`.
-const EMBEDDED: &[(&str, &str)] = &[(super::nginx::TEMPLATE, include_str!("../../templates/nginx/policy.conf.j2"))];
-
 pub struct Templates {
     env: Environment<'static>,
 }
@@ -28,7 +25,8 @@ impl Templates {
             .expect("the default delimiters are valid");
         env.set_syntax(syntax);
         env.add_filter("nginx", nginx_string);
-        for (name, source) in EMBEDDED {
+        let embedded = super::Target::ALL.iter().flat_map(|t| t.templates().iter());
+        for (name, source) in embedded {
             let source = match overrides.map(|dir| dir.join(name)).filter(|p| p.is_file()) {
                 Some(path) => std::fs::read_to_string(path)?,
                 None => (*source).to_string(),

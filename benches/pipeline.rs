@@ -1,8 +1,9 @@
-//! In-process lint speed: `cargo bench --bench lint`.
+//! In-process speed of the pipeline: `cargo bench --bench pipeline`.
 //!
-//! Measures `check::lint_sources` (YAML parse, schema, checklist, suppressions) on
-//! a typical policy and on a generated one with 10,000 consumers. Start-up cost of
-//! the CLI as a cold process is measured separately by `scripts/bench-cold-lint.sh`.
+//! `lint_sources`: YAML parse, schema, checklist, suppressions, on a typical policy
+//! and on a generated one with 10,000 consumers. `render_all`: lint plus rendering
+//! every target for the 10,000-consumer policy, as `gatectl render -t all` does.
+//! Start-up cost of the CLI as a cold process is measured by `scripts/bench-cold-lint.sh`.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -13,6 +14,7 @@ use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use gatectl::check::{self, Options};
 use gatectl::load::Source;
+use gatectl::render::{Context, Provenance, Target, Templates};
 
 const TYPICAL: &str = include_str!("../tests/fixtures/base-production.yaml");
 
@@ -20,7 +22,8 @@ fn options() -> Options {
     Options { today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid date"), packs: BTreeSet::new() }
 }
 
-/// A development policy with `n` consumers, each `c{i}` with key `env:K{i}`.
+/// A development policy with `n` consumers, each `c{i}` with key `env:K{i}`, and a
+/// per-consumer rate limit for every tenth.
 fn many_consumers(n: usize) -> String {
     let mut text = String::from(
         "version: 1
@@ -40,11 +43,17 @@ auth:
 audit:
   enabled: true
   redact_headers: [authorization, x-api-key]
+rate_limits:
+  requests_per_minute: 100
+  burst: 20
 consumers:
 ",
     );
     for i in 0..n {
         let _ = write!(text, "  - name: c{i}\n    key: env:K{i}\n    issued: 2026-10-01\n");
+        if i % 10 == 0 {
+            text.push_str("    rate_limit:\n      requests_per_minute: 200\n");
+        }
     }
     text
 }
@@ -81,6 +90,22 @@ fn bench(c: &mut Criterion) {
             });
         });
     }
+    group.finish();
+
+    let templates = Templates::load(None).expect("embedded templates load");
+    let mut group = c.benchmark_group("render_all");
+    group.sample_size(20).measurement_time(Duration::from_secs(8));
+    group.bench_function("10k_consumers", |b| {
+        b.iter(|| {
+            let report = check::lint_sources(vec![Source::new("many-consumers.yaml", large.as_str())], &options);
+            let loaded = &report.policies[0];
+            let provenance = Provenance::new(&loaded.policy.name.0, &loaded.source.text);
+            let cx = Context { policy: &loaded.policy, provenance: &provenance, templates: &templates };
+            for target in Target::ALL {
+                black_box(target.render(&cx).expect("renders"));
+            }
+        });
+    });
     group.finish();
 }
 

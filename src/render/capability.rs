@@ -1,0 +1,232 @@
+//! What each target can enforce of a policy: natively, approximately, or not at all.
+//!
+//! `gatectl targets` prints the matrix; `gatectl render` warns about every gap that
+//! affects the policy at hand (an error with `--strict`), so nobody deploys a config
+//! that silently does less than the policy says.
+
+use super::Target;
+use crate::policy::{AuthMethod, Policy};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Feature {
+    ApiKeyAuth,
+    OAuth2,
+    Mtls,
+    PerConsumerKeys,
+    RequestsPerMinute,
+    TokensPerMinute,
+    Burst,
+    ClusterWideLimits,
+    IpAllowlist,
+    TlsFloor,
+    Hsts,
+    AuditLog,
+    HeaderForwarding,
+    DefaultAnthropicVersion,
+    ModelAllowlist,
+    Streaming,
+}
+
+impl Feature {
+    pub const ALL: [Feature; 16] = [
+        Feature::ApiKeyAuth,
+        Feature::OAuth2,
+        Feature::Mtls,
+        Feature::PerConsumerKeys,
+        Feature::RequestsPerMinute,
+        Feature::TokensPerMinute,
+        Feature::Burst,
+        Feature::ClusterWideLimits,
+        Feature::IpAllowlist,
+        Feature::TlsFloor,
+        Feature::Hsts,
+        Feature::AuditLog,
+        Feature::HeaderForwarding,
+        Feature::DefaultAnthropicVersion,
+        Feature::ModelAllowlist,
+        Feature::Streaming,
+    ];
+
+    /// The policy field a user recognises.
+    pub fn field(self) -> &'static str {
+        match self {
+            Feature::ApiKeyAuth => "auth.method: api_key",
+            Feature::OAuth2 => "auth.method: oauth2",
+            Feature::Mtls => "auth.method: mtls",
+            Feature::PerConsumerKeys => "consumers[].key (one key each)",
+            Feature::RequestsPerMinute => "rate_limits.requests_per_minute",
+            Feature::TokensPerMinute => "rate_limits.tokens_per_minute",
+            Feature::Burst => "rate_limits.burst",
+            Feature::ClusterWideLimits => "rate_limits.shared_state",
+            Feature::IpAllowlist => "network.ip_allowlist",
+            Feature::TlsFloor => "listener.tls.min_version",
+            Feature::Hsts => "listener.tls.hsts",
+            Feature::AuditLog => "audit (with redaction)",
+            Feature::HeaderForwarding => "headers.forward",
+            Feature::DefaultAnthropicVersion => "upstream.anthropic_version",
+            Feature::ModelAllowlist => "upstream.models",
+            Feature::Streaming => "streaming.sse",
+        }
+    }
+
+    /// Whether the policy asks for this feature.
+    pub fn used_by(self, policy: &Policy) -> bool {
+        let limits = policy.rate_limits.as_ref();
+        let consumer_limit = |f: fn(&crate::policy::RateLimitOverride) -> bool| {
+            policy.consumers.iter().any(|c| c.rate_limit.as_ref().is_some_and(f))
+        };
+        let tls = policy.listener.as_ref().and_then(|l| l.tls.as_ref());
+        match self {
+            Feature::ApiKeyAuth => policy.auth.method == AuthMethod::ApiKey,
+            Feature::OAuth2 => policy.auth.method == AuthMethod::Oauth2,
+            Feature::Mtls => policy.auth.method == AuthMethod::Mtls,
+            Feature::PerConsumerKeys => policy.auth.method == AuthMethod::ApiKey && policy.consumers.len() > 1,
+            Feature::RequestsPerMinute => limits.is_some_and(|l| l.requests_per_minute.is_some()),
+            Feature::TokensPerMinute => {
+                limits.is_some_and(|l| l.tokens_per_minute.is_some())
+                    || consumer_limit(|r| r.tokens_per_minute.is_some())
+            }
+            Feature::Burst => limits.is_some_and(|l| l.burst.is_some()) || consumer_limit(|r| r.burst.is_some()),
+            Feature::ClusterWideLimits => limits.is_some_and(|l| l.shared_state.is_some()),
+            Feature::IpAllowlist => policy.network.as_ref().is_some_and(|n| !n.ip_allowlist.is_empty()),
+            Feature::TlsFloor => tls.is_some(),
+            Feature::Hsts => tls.is_some_and(|t| t.hsts.is_some()),
+            Feature::AuditLog => policy.audit.as_ref().is_some_and(|a| a.enabled),
+            Feature::HeaderForwarding => true,
+            Feature::DefaultAnthropicVersion => policy.upstream.anthropic_version.is_some(),
+            Feature::ModelAllowlist => !policy.upstream.models.is_empty(),
+            Feature::Streaming => policy.streaming.as_ref().is_none_or(|s| s.sse),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Support {
+    Native,
+    /// Enforced, but not exactly as written; says how.
+    Approximated(&'static str),
+    /// Not enforced by the rendered config; says why.
+    Unsupported(&'static str),
+}
+
+/// The matrix: one cell per target and feature.
+pub fn support(target: Target, feature: Feature) -> Support {
+    use Feature::*;
+    use Support::*;
+    match (target, feature) {
+        (Target::Nginx, OAuth2) => Unsupported("nginx OSS cannot validate JWTs (render refuses the policy)"),
+        (Target::Nginx, TokensPerMinute) => Unsupported("limit_req counts requests, not tokens"),
+        (Target::Nginx, ClusterWideLimits) => {
+            Approximated("limit_req counters are per nginx node; divide limits by replicas")
+        }
+        (Target::Nginx, ModelAllowlist) => Unsupported("nginx does not read the request body's model"),
+        (Target::Nginx, _) => Native,
+
+        (Target::Kong, OAuth2 | Mtls) => Unsupported(
+            "OSS Kong has neither; openid-connect and mtls-auth (Enterprise) are not rendered yet (render refuses the policy)",
+        ),
+        (Target::Kong, TokensPerMinute) => {
+            Unsupported("rate-limiting counts requests; ai-rate-limiting-advanced (Enterprise) is not rendered yet")
+        }
+        (Target::Kong, Burst) => Approximated("rate-limiting has no burst: it becomes the per-second limit"),
+        (Target::Kong, TlsFloor) => Approximated("TLS floor and ciphers live in kong.conf, applied when Kong starts"),
+        (Target::Kong, HeaderForwarding) => {
+            Approximated("Kong forwards every client header except those removed; credential headers are always removed")
+        }
+        (Target::Kong, ModelAllowlist) => Unsupported("no OSS plugin matches the request body's model"),
+        (Target::Kong, _) => Native,
+
+        // Keys, per-consumer limits and the allowlist are enforced by the rendered custom_auth hook.
+        (Target::Litellm, OAuth2) => Unsupported(
+            "LiteLLM's JWT mode checks neither issuer nor token lifetime (render refuses the policy)",
+        ),
+        (Target::Litellm, Mtls) => {
+            Unsupported("LiteLLM has no client-certificate option: terminate mTLS in front of it (render refuses the policy)")
+        }
+        (Target::Litellm, TokensPerMinute) => {
+            Approximated("counted from usage after each response, so one request can overshoot")
+        }
+        (Target::Litellm, Burst) => Unsupported("the hook counts requests per minute, with no burst"),
+        (Target::Litellm, ClusterWideLimits) => Unsupported("counters are per LiteLLM process"),
+        (Target::Litellm, IpAllowlist) => {
+            Approximated("checks the direct peer address: behind a proxy it sees the proxy")
+        }
+        (Target::Litellm, TlsFloor | Hsts) => Unsupported("LiteLLM terminates no TLS: put a TLS proxy in front of it"),
+        (Target::Litellm, AuditLog) => {
+            Approximated("no per-request audit log without a logging callback; redaction and retention are not configurable")
+        }
+        (Target::Litellm, HeaderForwarding) => Approximated(
+            "/v1/messages forwards anthropic-version and anthropic-beta only; count_tokens ignores the client's version",
+        ),
+        (Target::Litellm, _) => Native,
+    }
+}
+
+/// A gap that affects a policy on a target.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Gap {
+    pub target: Target,
+    pub feature: Feature,
+    pub support: Support,
+}
+
+impl Gap {
+    pub fn message(&self) -> String {
+        match self.support {
+            Support::Approximated(how) => format!("{}: `{}` is approximated: {how}", self.target, self.feature.field()),
+            Support::Unsupported(why) => format!("{}: `{}` is not enforced: {why}", self.target, self.feature.field()),
+            Support::Native => format!("{}: `{}` is enforced", self.target, self.feature.field()),
+        }
+    }
+}
+
+/// Every gap between what the policy asks for and what the target enforces.
+pub fn gaps(policy: &Policy, target: Target) -> Vec<Gap> {
+    Feature::ALL
+        .iter()
+        .filter(|f| f.used_by(policy))
+        .map(|&feature| Gap { target, feature, support: support(target, feature) })
+        .filter(|g| g.support != Support::Native)
+        .collect()
+}
+
+/// `gatectl targets`: the matrix as a markdown table (also pasted in the README).
+pub fn matrix() -> String {
+    let targets = Target::ALL;
+    let mut out = format!(
+        "| policy field | {} |\n|---|{}\n",
+        targets.map(|t| t.as_str()).join(" | "),
+        "---|".repeat(targets.len())
+    );
+    for feature in Feature::ALL {
+        let cells: Vec<String> = targets
+            .iter()
+            .map(|&t| match support(t, feature) {
+                Support::Native => "native".to_string(),
+                Support::Approximated(how) => format!("approximated: {how}"),
+                Support::Unsupported(why) => format!("no: {why}"),
+            })
+            .collect();
+        out.push_str(&format!("| `{}` | {} |\n", feature.field(), cells.join(" | ")));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_matrix_has_a_row_per_feature() {
+        assert_eq!(matrix().lines().count(), Feature::ALL.len() + 2);
+    }
+
+    #[test]
+    fn refused_auth_methods_are_marked_unsupported() {
+        for (target, feature) in
+            [(Target::Nginx, Feature::OAuth2), (Target::Kong, Feature::Mtls), (Target::Litellm, Feature::Mtls)]
+        {
+            assert!(matches!(support(target, feature), Support::Unsupported(why) if why.contains("refuses")));
+        }
+    }
+}

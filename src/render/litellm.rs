@@ -1,0 +1,275 @@
+//! LiteLLM proxy: `config.yaml` (model list, settings) and `gatectl_auth.py`, the
+//! client-authentication hook it names in `general_settings.custom_auth`.
+//!
+//! Without a database LiteLLM authenticates only its master key, and answers a wrong
+//! key with 400 ("No connected db.") and a missing one with 500. Its open-source
+//! `custom_auth` hook runs before that check on every authenticated route, so
+//! gatectl renders one: it compares the presented key (in the policy's header)
+//! with each consumer's key, read from the environment, in constant time; answers
+//! 401 otherwise; enforces the IP allowlist (CIDRs; LiteLLM's own `allowed_ips`
+//! needs a licence and matches exact addresses only); and hands LiteLLM the
+//! consumer's requests/tokens-per-minute limits, which its in-process limiter
+//! enforces per consumer (or per client address with `rate_limits.by: ip`).
+//! The master key LiteLLM insists on at start-up is never accepted from a client.
+//!
+//! config.yaml is built as a JSON value and written by [`super::yaml::to_yaml`]: every
+//! string a JSON-quoted scalar, so no policy value can change its structure. The
+//! hook's settings are one JSON document inside a Python string literal that the
+//! hook parses with `json.loads`: policy values never become Python code.
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use super::{secrets, Context, File, RenderError, Target};
+use crate::policy::{AuthMethod, Policy, RateLimitKey, SecretRef};
+
+pub const CONFIG_TEMPLATE: &str = "litellm/config.yaml.j2";
+pub const AUTH_TEMPLATE: &str = "litellm/gatectl_auth.py.j2";
+/// The templates this target ships, by their path under `templates/`.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (CONFIG_TEMPLATE, include_str!("../../templates/litellm/config.yaml.j2")),
+    (AUTH_TEMPLATE, include_str!("../../templates/litellm/gatectl_auth.py.j2")),
+];
+pub const CONFIG_FILE: &str = "config.yaml";
+/// The hook's module name: LiteLLM imports it from the folder config.yaml is in.
+pub const AUTH_MODULE: &str = "gatectl_auth";
+/// LiteLLM refuses to start without a master key; it authenticates no client here.
+pub const MASTER_KEY_ENV: &str = "LITELLM_MASTER_KEY";
+
+#[derive(Serialize)]
+struct ConfigView {
+    header: String,
+    policy: String,
+    port: u16,
+    env: Vec<String>,
+    document: String,
+}
+
+#[derive(Serialize)]
+struct AuthView {
+    header: String,
+    policy: String,
+    /// The hook's settings: a JSON document, itself JSON-encoded as a string literal.
+    settings_literal: String,
+}
+
+fn unrepresentable(field: &str, reason: &str) -> RenderError {
+    RenderError::Unrepresentable { target: Target::Litellm, field: field.to_string(), reason: reason.to_string() }
+}
+
+pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
+    let policy = cx.policy;
+    match policy.auth.method {
+        AuthMethod::Oauth2 => {
+            return Err(unrepresentable(
+                "auth.method",
+                "LiteLLM's JWT/OAuth2 auth is an Enterprise feature, and gatectl does not render it \
+                 (its JWKS URL and audience come from environment variables, the issuer and token \
+                 lifetime are not checked)",
+            ))
+        }
+        AuthMethod::Mtls => {
+            return Err(unrepresentable(
+                "auth.method",
+                "LiteLLM has no client-certificate option: terminate mTLS in a proxy in front of it",
+            ))
+        }
+        AuthMethod::ApiKey | AuthMethod::None => {}
+    }
+
+    let provider_key = secrets::litellm(&policy.upstream.api_key);
+    let mut env = vec![secrets::env_name(&policy.upstream.api_key), MASTER_KEY_ENV.to_string()];
+    let consumers = consumer_settings(policy, &mut env)?;
+
+    let document = json!({
+        "model_list": model_list(policy, &provider_key),
+        "general_settings": general_settings(policy),
+        "litellm_settings": {
+            // Request and response bodies never reach a logging callback unless the policy asks.
+            "turn_off_message_logging": !policy.audit.as_ref().is_some_and(|a| a.log_bodies),
+            // Key aliases, user and team ids are not sent to logging callbacks.
+            "redact_user_api_key_info": true,
+        },
+    });
+    refuse_environment_references(&document, &[&provider_key, &master_key()])?;
+    let config = ConfigView {
+        header: cx.provenance.comment("#"),
+        policy: policy.name.0.clone(),
+        port: policy.listener.as_ref().map_or(4000, |l| l.port),
+        env,
+        document: super::yaml::to_yaml(&document, &Default::default()),
+    };
+    let config_text =
+        cx.templates.render(CONFIG_TEMPLATE, &minijinja::Value::from(minijinja::value::Serde(&config)))?;
+    serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&config_text).map_err(|e| RenderError::Malformed {
+        path: CONFIG_FILE.into(),
+        format: "YAML",
+        reason: e.to_string(),
+    })?;
+
+    let settings = json!({
+        "auth": policy.auth.method.as_str(),
+        "header": policy.auth.key_header().0.to_ascii_lowercase(),
+        "consumers": consumers,
+        "by": match policy.rate_limits.as_ref().map(|l| l.by) {
+            Some(RateLimitKey::Ip) => "ip",
+            _ => "consumer",
+        },
+        "allowlist": policy.network.as_ref().map(|n| n.ip_allowlist.clone()).unwrap_or_default(),
+    });
+    let settings_json = serde_json::to_string(&settings).expect("settings serialise");
+    let auth = AuthView {
+        header: cx.provenance.comment("#"),
+        policy: policy.name.0.clone(),
+        settings_literal: python_string(&settings_json),
+    };
+    let auth_text = cx.templates.render(AUTH_TEMPLATE, &minijinja::Value::from(minijinja::value::Serde(&auth)))?;
+
+    Ok(vec![
+        File { path: CONFIG_FILE.into(), contents: config_text },
+        File { path: format!("{AUTH_MODULE}.py"), contents: auth_text },
+    ])
+}
+
+/// One deployment per allowed model, or one wildcard deployment when the policy lists none.
+fn model_list(policy: &Policy, provider_key: &str) -> Value {
+    let api_base = policy.upstream.url.trim_end_matches('/');
+    let mut extra_headers = Map::new();
+    // A default only: LiteLLM sends the client's anthropic-version when there is one.
+    if let Some(version) = &policy.upstream.anthropic_version {
+        extra_headers.insert("anthropic-version".into(), json!(version));
+    }
+    for (name, value) in policy.headers.as_ref().map(|h| &h.add).into_iter().flatten() {
+        extra_headers.insert(name.0.to_ascii_lowercase(), json!(value.0));
+    }
+    let deployment = |name: &str, model: String| {
+        let mut params = Map::new();
+        params.insert("model".into(), json!(model));
+        params.insert("api_key".into(), json!(provider_key));
+        params.insert("api_base".into(), json!(api_base));
+        if !extra_headers.is_empty() {
+            params.insert("extra_headers".into(), Value::Object(extra_headers.clone()));
+        }
+        json!({"model_name": name, "litellm_params": params})
+    };
+    if policy.upstream.models.is_empty() {
+        json!([deployment("*", "anthropic/*".into())])
+    } else {
+        Value::Array(policy.upstream.models.iter().map(|m| deployment(&m.0, format!("anthropic/{}", m.0))).collect())
+    }
+}
+
+fn general_settings(policy: &Policy) -> Value {
+    let mut settings = Map::new();
+    settings.insert("master_key".into(), json!(master_key()));
+    settings.insert("custom_auth".into(), json!(format!("{AUTH_MODULE}.user_api_key_auth")));
+    // Route checks (admin-only routes stay closed to consumers) also run for custom auth.
+    settings.insert("custom_auth_run_common_checks".into(), json!(true));
+    let header = policy.auth.key_header();
+    if policy.auth.method == AuthMethod::ApiKey && !header.is("authorization") {
+        // LiteLLM then strips this header from what it forwards, like Authorization.
+        settings.insert("litellm_key_header_name".into(), json!(header.0.to_ascii_lowercase()));
+    }
+    Value::Object(settings)
+}
+
+fn master_key() -> String {
+    secrets::litellm(&SecretRef(format!("env:{MASTER_KEY_ENV}")))
+}
+
+/// LiteLLM replaces every string value of its config that starts with `os.environ/` (at any
+/// depth) with that environment variable: a policy value such as a `headers.add` value of
+/// `os.environ/ANTHROPIC_API_KEY` would send the provider key upstream in another header.
+/// Only the references gatectl made itself may have that form.
+fn refuse_environment_references(document: &Value, ours: &[&str]) -> Result<(), RenderError> {
+    let mut strings = Vec::new();
+    strings_of(document, &mut Vec::new(), &mut strings);
+    for (path, value) in strings {
+        if value.starts_with(ENV_PREFIX) && !ours.contains(&value) {
+            let field = match path.as_slice() {
+                [.., "extra_headers", name] => format!("headers.add.{name}"),
+                _ => path.join("."),
+            };
+            return Err(unrepresentable(
+                &field,
+                "LiteLLM reads a config value starting with `os.environ/` as an environment variable \
+                 (it would send that variable's value upstream)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+const ENV_PREFIX: &str = "os.environ/";
+
+/// Every string value with the keys leading to it.
+fn strings_of<'a>(value: &'a Value, path: &mut Vec<&'a str>, out: &mut Vec<(Vec<&'a str>, &'a str)>) {
+    match value {
+        Value::String(s) => out.push((path.clone(), s)),
+        Value::Array(items) => items.iter().for_each(|item| strings_of(item, path, out)),
+        Value::Object(map) => {
+            for (k, v) in map {
+                path.push(k);
+                strings_of(v, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The hook's view of each consumer: name, the variable holding its key, its limits.
+fn consumer_settings(policy: &Policy, env: &mut Vec<String>) -> Result<Value, RenderError> {
+    let limits = policy.rate_limits.as_ref();
+    let limit_of = |consumer: Option<&crate::policy::Consumer>| {
+        let own = consumer.and_then(|c| c.rate_limit.as_ref());
+        let rpm = own.and_then(|r| r.requests_per_minute).or(limits.and_then(|l| l.requests_per_minute));
+        let tpm = own.and_then(|r| r.tokens_per_minute).or(limits.and_then(|l| l.tokens_per_minute));
+        (rpm, tpm)
+    };
+    if policy.auth.method == AuthMethod::None {
+        let (rpm, tpm) = limit_of(None);
+        return Ok(json!([{"name": "anonymous", "key_env": null, "rpm": rpm, "tpm": tpm}]));
+    }
+    let mut out = Vec::new();
+    for consumer in &policy.consumers {
+        let key = consumer.key.as_ref().ok_or_else(|| {
+            unrepresentable(&format!("consumers.{}", consumer.name.0), "an api_key consumer without a `key`")
+        })?;
+        let key_env = secrets::env_name(key);
+        if !env.contains(&key_env) {
+            env.push(key_env.clone());
+        }
+        let (rpm, tpm) = limit_of(Some(consumer));
+        out.push(json!({"name": consumer.name.0, "key_env": key_env, "rpm": rpm, "tpm": tpm}));
+    }
+    if out.is_empty() {
+        return Err(unrepresentable("consumers", "api_key auth without consumers would let nobody in"));
+    }
+    Ok(Value::Array(out))
+}
+
+/// A Python string literal: JSON's string syntax is a subset of Python's.
+fn python_string(text: &str) -> String {
+    serde_json::to_string(text).expect("a string serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_gatectl_may_write_environment_references() {
+        let ours = "os.environ/KEY";
+        let ok = json!({"a": [{"api_key": ours, "x": " os.environ/LEADING_SPACE"}]});
+        assert!(refuse_environment_references(&ok, &[ours]).is_ok());
+        let bad = json!({"model_list": [{"litellm_params": {"extra_headers": {"x-leak": "os.environ/KEY2"}}}]});
+        let err = refuse_environment_references(&bad, &[ours]).unwrap_err().to_string();
+        assert!(err.contains("`headers.add.x-leak`"), "{err}");
+    }
+
+    #[test]
+    fn python_literals_cannot_break_out() {
+        assert_eq!(python_string("a\"b\\c\n'''"), r#""a\"b\\c\n'''""#);
+    }
+}

@@ -1,0 +1,71 @@
+//! A stand-in for api.anthropic.com on loopback: records the headers of every
+//! request and answers `POST /v1/messages` with JSON, or with Server-Sent Events
+//! (three events, `SSE_GAP` apart) when the body asks for `"stream": true` (with or without the space).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub const SSE_GAP: Duration = Duration::from_millis(400);
+
+/// Headers the stand-in upstream received, one map per request.
+pub type Seen = Arc<Mutex<Vec<Vec<(String, String)>>>>;
+
+/// A stand-in for api.anthropic.com: records headers; streams SSE when the body asks for it.
+pub fn stand_in() -> (u16, Seen) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let seen: Seen = Arc::default();
+    let record = Arc::clone(&seen);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let record = Arc::clone(&record);
+            std::thread::spawn(move || serve(stream, &record));
+        }
+    });
+    (port, seen)
+}
+
+fn serve(mut stream: TcpStream, seen: &Seen) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut headers = Vec::new();
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+            break;
+        }
+        if let Some((name, value)) = line.trim_end().split_once(':') {
+            headers.push((name.to_ascii_lowercase(), value.trim().to_string()));
+        }
+    }
+    let length: usize = headers.iter().find(|(n, _)| n == "content-length").map_or(0, |(_, v)| v.parse().unwrap_or(0));
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap_or_default();
+    seen.lock().unwrap().push(headers);
+    // Any JSON layout: `"stream": true` (Python's json, curl by hand) or `"stream":true` (compact).
+    let body = String::from_utf8_lossy(&body);
+    if body.contains("\"stream\": true") || body.contains("\"stream\":true") {
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n");
+        for i in 0..3 {
+            let _ =
+                stream.write_all(format!("event: ping\ndata: {{\"n\": {i}, \"at_ms\": {}}}\n\n", now_ms()).as_bytes());
+            let _ = stream.flush();
+            std::thread::sleep(SSE_GAP);
+        }
+    } else {
+        let body = r#"{"type":"message","content":[]}"#;
+        let _ = stream.write_all(format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).as_bytes());
+    }
+}
+
+fn now_ms() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis()
+}
+
+/// The value of a recorded header (names are lower-cased).
+pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+}
