@@ -90,12 +90,7 @@ fn unknown_targets_are_usage_errors() {
 
 /// Whether the real nginx is here; under CI a missing tool is a failure, never a skip.
 pub fn nginx_binary() -> Option<PathBuf> {
-    let found = ["/usr/sbin/nginx", "/usr/bin/nginx"].iter().map(PathBuf::from).find(|p| p.exists());
-    if found.is_none() {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "nginx is not installed (scripts/test.sh installs it)");
-        eprintln!("skipped: nginx is not installed; run scripts/test.sh");
-    }
-    found
+    crate::test::tool("nginx", &[PathBuf::from("/usr/sbin/nginx"), PathBuf::from("/usr/bin/nginx")])
 }
 
 /// Points the paths of a rendered config into `root` and creates what they name.
@@ -210,15 +205,7 @@ fn render_warns_about_every_gap_and_strict_refuses() {
 
 /// The Python that has crossplane, nginx's own config parser (scripts/install-tools.sh).
 fn crossplane() -> Option<PathBuf> {
-    let path = std::env::var_os("GATECTL_CROSSPLANE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".cache/venv-crossplane/bin/python"));
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "crossplane is not installed (scripts/install-tools.sh)");
-    eprintln!("skipped: crossplane is not installed; run scripts/install-tools.sh");
-    None
+    crate::test::venv_tool("crossplane", "GATECTL_CROSSPLANE", "venv-crossplane", "python")
 }
 
 /// Every (directive, args) in a parsed nginx config, depth first.

@@ -2,16 +2,15 @@
 //! an end-to-end test with the real LiteLLM proxy (scripts/install-tools.sh) on loopback in
 //! front of the stand-in Anthropic API.
 
-use std::io::{BufRead, BufReader};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::stand_in::{header, stand_in, Seen, SSE_GAP};
-use crate::test::{repo, Test, TODAY};
+use crate::stand_in::{header, stand_in, Seen};
+use crate::test::{free_port, repo, Test, TODAY};
 
 /// Examples LiteLLM renders; the mTLS and OAuth2 ones are refused (see below).
 const EXAMPLES: &[&str] = &["claude-code-prod", "claude-code-staging", "claude-code-dev"];
@@ -221,19 +220,7 @@ const STARTUP: Duration = Duration::from_secs(90);
 
 /// The pinned LiteLLM; under CI a missing tool is a failure, never a skip.
 fn litellm_binary() -> Option<PathBuf> {
-    let path = std::env::var_os("GATECTL_LITELLM")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join(".cache/venv-litellm/bin/litellm"));
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "litellm is not installed (scripts/install-tools.sh)");
-    eprintln!("skipped: litellm is not installed; run scripts/install-tools.sh");
-    None
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    crate::test::venv_tool("litellm", "GATECTL_LITELLM", "venv-litellm", "litellm")
 }
 
 fn live_policy(upstream: u16, port: u16) -> String {
@@ -412,21 +399,11 @@ fn litellm_enforces_the_policy_end_to_end() {
     assert_eq!(gw.requests(), before);
 
     // SSE: the first event arrives before the upstream has produced the last one.
-    let started = Instant::now();
-    let mut curl = Command::new("curl")
-        .args(["-sN", "-H", &client, "-H", "accept: application/json", "-H", "content-type: application/json"])
+    let mut curl = Command::new("curl");
+    curl.args(["-sN", "-H", &client, "-H", "accept: application/json", "-H", "content-type: application/json"])
         .args(["--data", &MESSAGE.replace("\"max_tokens\"", "\"stream\": true, \"max_tokens\"")])
-        .arg(format!("http://127.0.0.1:{}/v1/messages", gw.port))
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(curl.stdout.take().unwrap()).lines();
-    let first = lines.find(|l| l.as_ref().is_ok_and(|l| l.starts_with("data:"))).expect("an event").unwrap();
-    let first_at = started.elapsed();
-    let rest: Vec<String> = lines.map_while(Result::ok).filter(|l| l.starts_with("data:")).collect();
-    let _ = curl.wait();
-    assert!(first.contains("\"n\": 0") && rest.len() == 2, "{first} {rest:?}");
-    assert!(first_at < SSE_GAP * 2, "first event took {first_at:?}: the response was buffered");
+        .arg(format!("http://127.0.0.1:{}/v1/messages", gw.port));
+    crate::stand_in::assert_streams(curl);
 
     // Per-consumer limits: team-limited (2/min) gets 429, team-live (60/min) does not.
     let limited = bearer(LIMITED_KEY);

@@ -69,3 +69,19 @@ fn now_ms() -> u128 {
 pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
 }
+
+/// Runs `curl` (already given its URL, headers and a streaming body) and asserts the
+/// stand-in's three events arrive, the first before the stand-in produced the last:
+/// a gateway that buffers the response fails this.
+#[track_caller]
+pub fn assert_streams(mut curl: std::process::Command) {
+    let started = std::time::Instant::now();
+    let mut child = curl.stdout(std::process::Stdio::piped()).spawn().expect("curl runs");
+    let mut lines = BufReader::new(child.stdout.take().expect("piped")).lines();
+    let first = lines.find(|l| l.as_ref().is_ok_and(|l| l.starts_with("data:"))).expect("an event").expect("UTF-8");
+    let first_at = started.elapsed();
+    let rest: Vec<String> = lines.map_while(Result::ok).filter(|l| l.starts_with("data:")).collect();
+    let _ = child.wait();
+    assert!(first.contains("\"n\": 0") && rest.len() == 2, "{first} {rest:?}");
+    assert!(first_at < SSE_GAP * 2, "first event took {first_at:?}: the response was buffered");
+}

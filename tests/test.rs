@@ -139,3 +139,27 @@ pub fn self_signed(cert: &std::path::Path, key: &std::path::Path) {
         .expect("openssl runs");
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
 }
+
+/// The first of `candidates` that exists. A missing tool skips its test on a developer's
+/// machine, but under `CI=true` it is a failure, never a silent skip.
+pub fn tool(name: &str, candidates: &[PathBuf]) -> Option<PathBuf> {
+    if let Some(found) = candidates.iter().find(|p| p.exists()) {
+        return Some(found.clone());
+    }
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "{name} is not installed (scripts/test.sh installs it)");
+    eprintln!("skipped: {name} is not installed; run scripts/test.sh");
+    None
+}
+
+/// A cached venv's program (`scripts/install-tools.sh`), or the path in `$env_var`.
+pub fn venv_tool(name: &str, env_var: &str, venv: &str, program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os(env_var)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".cache").join(venv).join("bin").join(program));
+    tool(name, &[path])
+}
+
+/// A port free on 127.0.0.1 right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
