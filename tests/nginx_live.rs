@@ -4,25 +4,16 @@
 use std::io::Read;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::stand_in::{header, stand_in, Seen};
-use crate::test::{free_port, TODAY};
+use crate::test::{free_port, KillOnDrop, TODAY};
 
 const PROVIDER_KEY: &str = "sk-ant-api03-ProviderKeyForTheStandIn0123456789";
 const CLIENT_KEY: &str = "gw-live-7d1c0e5b9a8f4e2d6c3b1a0f";
 /// A header value with nginx's special characters, set by `headers.add`.
 const HOSTILE: &str = r#"back\slash\"quote"; return 200 {x}"#;
-
-struct Nginx(Child);
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
     Command::new(program).args(args).envs(env.iter().copied()).output().unwrap_or_else(|e| panic!("{program}: {e}"))
@@ -79,7 +70,7 @@ struct Gateway {
     root: PathBuf,
     port: u16,
     seen: Seen,
-    _nginx: Nginx,
+    _nginx: KillOnDrop,
 }
 
 fn start() -> Option<Gateway> {
@@ -138,7 +129,7 @@ fn start() -> Option<Gateway> {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let guard = Nginx(child);
+    let guard = KillOnDrop(child);
     let deadline = Instant::now() + Duration::from_secs(10);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(

@@ -4,13 +4,13 @@
 
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use crate::stand_in::{header, stand_in, Seen};
-use crate::test::{free_port, repo, Test, TODAY};
+use crate::test::{free_port, repo, KillOnDrop, Test, TODAY};
 
 /// Examples LiteLLM renders; the mTLS and OAuth2 ones are refused (see below).
 const EXAMPLES: &[&str] = &["claude-code-prod", "claude-code-staging", "claude-code-dev"];
@@ -261,21 +261,12 @@ audit:
     )
 }
 
-struct Proxy(Child);
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 struct Gateway {
     _dir: tempfile::TempDir,
     log: PathBuf,
     port: u16,
     seen: Seen,
-    _proxy: Proxy,
+    _proxy: KillOnDrop,
 }
 
 fn start() -> Option<Gateway> {
@@ -309,7 +300,7 @@ fn start() -> Option<Gateway> {
         .stderr(log_file)
         .spawn()
         .unwrap();
-    let mut proxy = Proxy(child);
+    let mut proxy = KillOnDrop(child);
     // Uvicorn binds once LiteLLM's start-up (config, custom auth import) has completed.
     let deadline = Instant::now() + STARTUP;
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
