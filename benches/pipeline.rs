@@ -13,6 +13,7 @@ use std::time::Duration;
 use chrono::NaiveDate;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use gatectl::check::{self, Options};
+use gatectl::diff;
 use gatectl::load::Source;
 use gatectl::render::{Context, Provenance, Target, Templates};
 
@@ -22,7 +23,7 @@ fn options() -> Options {
     Options { today: NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid date"), packs: BTreeSet::new() }
 }
 
-/// A development policy with `n` consumers, each `c{i}` with key `env:K{i}`, and a
+/// A development policy with `n` consumers, each `c{i:05}` with key `env:K{i}`, and a
 /// per-consumer rate limit for every tenth.
 fn many_consumers(n: usize) -> String {
     let mut text = String::from(
@@ -33,6 +34,7 @@ upstream:
   url: https://api.anthropic.com
   api_key: env:ANTHROPIC_API_KEY
   anthropic_version: \"2023-06-01\"
+  models: [claude-sonnet-4-5]
 listener:
   host: localhost
   port: 8080
@@ -46,11 +48,13 @@ audit:
 rate_limits:
   requests_per_minute: 100
   burst: 20
+targets:
+  truefoundry: {tenant: acme, secret_group: many-consumers}
 consumers:
 ",
     );
     for i in 0..n {
-        let _ = write!(text, "  - name: c{i}\n    key: env:K{i}\n    issued: 2026-10-01\n");
+        let _ = write!(text, "  - name: c{i:05}\n    key: env:K{i}\n    issued: 2026-10-01\n");
         if i % 10 == 0 {
             text.push_str("    rate_limit:\n      requests_per_minute: 200\n");
         }
@@ -104,6 +108,33 @@ fn bench(c: &mut Criterion) {
             for target in Target::ALL {
                 black_box(target.render(&cx).expect("renders"));
             }
+        });
+    });
+    group.finish();
+
+    // diff: the 10k-consumer Kong render against a deployed copy with one limit changed.
+    let report = check::lint_sources(vec![Source::new("many-consumers.yaml", large.as_str())], &options);
+    let loaded = &report.policies[0];
+    let provenance = Provenance::new(&loaded.policy.name.0, &loaded.source.text);
+    let cx = Context { policy: &loaded.policy, provenance: &provenance, templates: &templates };
+    let rendered = Target::Kong.render(&cx).expect("renders");
+    let files: diff::Files = rendered.files.iter().map(|f| (f.path.clone(), f.contents.clone())).collect();
+    let deployed: diff::Files =
+        files.iter().map(|(k, v)| (k.clone(), v.replacen("minute: 100", "minute: 120", 1))).collect();
+    assert_ne!(files, deployed, "the deployed copy differs");
+    let mut group = c.benchmark_group("diff");
+    group.sample_size(20).measurement_time(Duration::from_secs(8));
+    group.bench_function("kong_10k_consumers", |b| {
+        b.iter(|| {
+            let sides = diff::Sides {
+                rendered: files.clone(),
+                deployed: deployed.clone(),
+                sources: Default::default(),
+                notes: Vec::new(),
+            };
+            let result = diff::compare(Target::Kong, sides, "deployed").expect("compares");
+            assert_eq!(result.changes.len(), 1);
+            black_box(result)
         });
     });
     group.finish();

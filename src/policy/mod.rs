@@ -215,6 +215,13 @@ pub struct Hsts {
     pub include_subdomains: bool,
 }
 
+impl Hsts {
+    /// The `Strict-Transport-Security` header value.
+    pub fn header_value(&self) -> String {
+        format!("max-age={}{}", self.max_age_seconds, if self.include_subdomains { "; includeSubDomains" } else { "" })
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Auth {
@@ -455,7 +462,22 @@ pub struct Targets {
     #[serde(default)]
     pub zuplo: Option<LicensedTarget>,
     #[serde(default)]
+    pub truefoundry: Option<TruefoundryTarget>,
+    #[serde(default)]
     pub nginx: Option<NginxTarget>,
+}
+
+/// Where TrueFoundry finds the policy's secrets: each reference becomes the secret FQN
+/// `tfy-secret://<tenant>:<secret_group>:<key>`, which the deploy job fills.
+#[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TruefoundryTarget {
+    /// The TrueFoundry tenant (the first part of a secret FQN).
+    #[schemars(extend("pattern" = NAME_PATTERN))]
+    pub tenant: String,
+    /// The secret group that holds the gateway's secrets.
+    #[schemars(extend("pattern" = NAME_PATTERN))]
+    pub secret_group: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
