@@ -32,6 +32,8 @@ enum Command {
     Lint(LintArgs),
     /// Compile a policy into native gateway configs (lints first; refuses a policy with errors).
     Render(RenderArgs),
+    /// Compare what the policy renders with the configs already deployed (exit 1 on drift).
+    Diff(DiffArgs),
     /// On the deploy host: resolve env:/file: secrets into the include files a rendered nginx config expects.
     Materialize(MaterializeArgs),
     /// Print what each target enforces of a policy: natively, approximately, or not at all.
@@ -77,6 +79,25 @@ struct RenderArgs {
     /// Refuse to render when a target cannot enforce part of the policy (gaps become errors).
     #[arg(long)]
     strict: bool,
+    #[command(flatten)]
+    policy_options: PolicyOptions,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The policy file.
+    policy: PathBuf,
+    /// Target to compare (repeatable), or `all`.
+    #[arg(short, long = "target", value_parser = parse_target, required = true)]
+    targets: Vec<Vec<Target>>,
+    /// The deployed file, the deployed target folder, a render layout (one folder per target), or `-` for stdin.
+    #[arg(long)]
+    deployed: PathBuf,
+    /// Folder of template overrides, as for render.
+    #[arg(long)]
+    templates: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = report::diff::DiffFormat::Text)]
+    format: report::diff::DiffFormat,
     #[command(flatten)]
     policy_options: PolicyOptions,
 }
@@ -147,6 +168,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Lint(args) => lint(&args),
         Command::Render(args) => render(&args),
+        Command::Diff(args) => diff(&args),
         Command::Materialize(args) => materialize(&args),
         Command::Targets => print(&render::capability::matrix()),
         Command::Schema => print(&check::schema::to_pretty_string()),
@@ -209,23 +231,38 @@ fn materialize(args: &MaterializeArgs) -> u8 {
     }
 }
 
+/// The targets named on the command line, each once, in a stable order.
+fn chosen(targets: &[Vec<Target>]) -> Vec<Target> {
+    let mut targets: Vec<Target> = targets.iter().flatten().copied().collect();
+    targets.sort();
+    targets.dedup();
+    targets
+}
+
+/// Renders every target in memory: a failure returns before anything is written.
+fn render_all(cx: &render::Context, targets: &[Target]) -> Result<Vec<render::Rendered>, String> {
+    targets.iter().map(|t| t.render(cx).map_err(|e| crate::credentials::redact(&e.to_string()))).collect()
+}
+
+fn load_templates(dir: Option<&std::path::Path>) -> Result<render::Templates, u8> {
+    render::Templates::load(dir).map_err(|err| {
+        eprintln!("error: cannot load templates: {err}");
+        EXIT_USAGE
+    })
+}
+
 fn render(args: &RenderArgs) -> u8 {
     let loaded = match lint_gate(&args.policy, &args.policy_options, "rendering") {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
-    let templates = match render::Templates::load(args.templates.as_deref()) {
+    let templates = match load_templates(args.templates.as_deref()) {
         Ok(t) => t,
-        Err(err) => {
-            eprintln!("error: cannot load templates: {err}");
-            return EXIT_USAGE;
-        }
+        Err(code) => return code,
     };
     let provenance = render::Provenance::new(&loaded.policy.name.0, &loaded.source.text);
     let cx = render::Context { policy: &loaded.policy, provenance: &provenance, templates: &templates };
-    let mut targets: Vec<Target> = args.targets.iter().flatten().copied().collect();
-    targets.sort();
-    targets.dedup();
+    let targets = chosen(&args.targets);
     // Say what the configs will not enforce before anything is written.
     let gaps: Vec<_> = targets.iter().flat_map(|&t| render::capability::gaps(&loaded.policy, t)).collect();
     let level = if args.strict { "error" } else { "warning" };
@@ -236,17 +273,13 @@ fn render(args: &RenderArgs) -> u8 {
         eprintln!("error: not rendering: {} capability gap(s) with --strict", gaps.len());
         return EXIT_FINDINGS;
     }
-    // Render everything in memory first: a failure writes nothing.
-    let mut rendered = Vec::new();
-    for target in targets {
-        match target.render(&cx) {
-            Ok(r) => rendered.push(r),
-            Err(err) => {
-                eprintln!("error: {}", crate::credentials::redact(&err.to_string()));
-                return EXIT_FINDINGS;
-            }
+    let rendered = match render_all(&cx, &targets) {
+        Ok(rendered) => rendered,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return EXIT_FINDINGS;
         }
-    }
+    };
     if let Err(err) = render::output::write_layout(&args.out, &rendered) {
         eprintln!("error: cannot write {}: {err}", args.out.display());
         return EXIT_USAGE;
@@ -254,6 +287,67 @@ fn render(args: &RenderArgs) -> u8 {
     let written: Vec<String> =
         rendered.iter().flat_map(|r| r.files.iter().map(move |f| format!("{}/{}\n", r.target, f.path))).collect();
     print(&written.concat())
+}
+
+/// `gatectl diff`: 0 no drift, 1 drift, 2 when either side cannot be read (a bad policy included).
+fn diff(args: &DiffArgs) -> u8 {
+    use crate::diff::{self, Deployed};
+    let Ok(loaded) = lint_gate(&args.policy, &args.policy_options, "comparing") else { return EXIT_USAGE };
+    let Ok(templates) = load_templates(args.templates.as_deref()) else { return EXIT_USAGE };
+    let provenance = render::Provenance::new(&loaded.policy.name.0, &loaded.source.text);
+    let cx = render::Context { policy: &loaded.policy, provenance: &provenance, templates: &templates };
+    let targets = chosen(&args.targets);
+    let stdin = args.deployed.as_os_str() == "-";
+    if stdin && targets.len() > 1 {
+        eprintln!("error: `--deployed -` reads one file: name one --target");
+        return EXIT_USAGE;
+    }
+    let rendered = match render_all(&cx, &targets) {
+        Ok(rendered) => rendered,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return EXIT_USAGE;
+        }
+    };
+    let mut diffs = Vec::new();
+    for rendered in &rendered {
+        let target = rendered.target;
+        let (deployed, name) = if stdin {
+            let mut text = String::new();
+            if let Err(err) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+                eprintln!("error: cannot read stdin: {err}");
+                return EXIT_USAGE;
+            }
+            (Deployed::Stdin(text), "stdin".to_string())
+        } else {
+            // A render layout (`DIR/<target>/`) as well as the target's own folder or file.
+            let nested = args.deployed.join(target.as_str());
+            let path = if targets.len() > 1 || nested.is_dir() { nested } else { args.deployed.clone() };
+            if !path.exists() {
+                eprintln!("error: {} does not exist", path.display());
+                eprintln!("  help: pass the deployed file, the deployed target folder, or `-` for stdin");
+                return EXIT_USAGE;
+            }
+            let name = path.display().to_string();
+            (Deployed::Path(path), name)
+        };
+        let result =
+            diff::read_deployed(target, &deployed, rendered).and_then(|sides| diff::compare(target, sides, &name));
+        match result {
+            Ok(d) => diffs.push(d),
+            Err(err) => {
+                eprintln!("error: {err}");
+                eprintln!("  help: {}", err.help());
+                return EXIT_USAGE;
+            }
+        }
+    }
+    print(&report::diff::render(&diffs, args.format, &report::Style::detect()));
+    if diffs.iter().any(diff::TargetDiff::drift) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    }
 }
 
 fn explain(id: &str) -> u8 {

@@ -8,6 +8,7 @@
 pub mod check;
 pub mod cli;
 pub mod credentials;
+pub mod diff;
 pub mod load;
 pub mod materialize;
 pub mod policy;

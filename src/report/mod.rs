@@ -1,5 +1,6 @@
 //! Report: findings are data; each output format is one file that only formats them.
 
+pub mod diff;
 mod json;
 mod markdown;
 mod sarif;

@@ -1,0 +1,519 @@
+//! Diff: what the policy renders against what is deployed, compared semantically.
+//!
+//! Each target has a normaliser that parses its files into [`Normalized`]: a sorted
+//! map from a path in the target's own terms (`services[claude].plugins[rate-limiting].config.minute`,
+//! `server[443] location[= /v1/messages] limit_req[zone=default]`) to a canonical value.
+//! Formatting, comments, key order, quoting and set order disappear in that step, so
+//! comparing the two maps leaves only what a rollout would change. Both sides go through
+//! the same normaliser: a render diffed against itself is always clean.
+
+pub mod kong;
+pub mod litellm;
+pub mod nginx;
+pub mod tree;
+pub mod truefoundry;
+pub mod zuplo;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::credentials;
+use crate::render::{Rendered, Target};
+
+/// One value of a normalised config.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Leaf {
+    /// The canonical value: JSON for structured targets, the directive's arguments for nginx.
+    pub value: String,
+    /// The field holds a credential (by position), so its value is never shown.
+    pub secret: bool,
+}
+
+/// A config reduced to what it means.
+#[derive(Clone, Debug, Default)]
+pub struct Normalized {
+    pub leaves: BTreeMap<String, Leaf>,
+    /// Parts the normaliser could not line up by identity, compared by position instead.
+    pub unmapped: BTreeSet<String>,
+}
+
+impl Normalized {
+    /// Adds a leaf; a path already taken gets ` #2`, ` #3`… so nothing is silently dropped.
+    pub fn insert(&mut self, path: String, value: String, secret: bool) {
+        let mut key = path.clone();
+        let mut n = 1;
+        while self.leaves.contains_key(&key) {
+            n += 1;
+            key = format!("{path} #{n}");
+        }
+        self.leaves.insert(key, Leaf { value, secret });
+    }
+}
+
+/// The files of one target, by their path relative to the target's folder.
+pub type Files = BTreeMap<String, String>;
+
+/// Why a diff could not be made (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    #[error("cannot read {path}: {reason}")]
+    Unreadable { path: String, reason: String },
+    #[error("{path}:{line}:{column}: not valid {format}: {reason}")]
+    Unparsable { path: String, line: usize, column: usize, format: &'static str, reason: String },
+    #[error("{path}: {reason}")]
+    Unrecognised { path: String, reason: String },
+}
+
+impl DiffError {
+    /// The same error, naming the deployed file as the user knows it rather than by its layout name.
+    fn relocated(self, sources: &BTreeMap<String, String>) -> DiffError {
+        let rename = |path: String| sources.get(&path).cloned().unwrap_or(path);
+        match self {
+            DiffError::Unparsable { path, line, column, format, reason } => {
+                DiffError::Unparsable { path: rename(path), line, column, format, reason }
+            }
+            DiffError::Unrecognised { path, reason } => DiffError::Unrecognised { path: rename(path), reason },
+            other => other,
+        }
+    }
+
+    pub fn help(&self) -> &'static str {
+        match self {
+            DiffError::Unreadable { .. } => "pass the deployed file, the deployed target folder, or `-` for stdin",
+            DiffError::Unparsable { .. } => "fix the deployed file, or fetch it again from the gateway",
+            DiffError::Unrecognised { .. } => "check --target and --deployed point at the same gateway's config",
+        }
+    }
+
+    /// A parse error at a byte offset of `text`, located by line and column.
+    pub fn at_offset(path: &str, text: &str, offset: usize, format: &'static str, reason: String) -> DiffError {
+        let offset = offset.min(text.len());
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        DiffError::Unparsable { path: path.to_string(), line, column, format, reason: credentials::redact(&reason) }
+    }
+}
+
+/// What differs at one path.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// The render has it, the deployed config does not: the rollout adds it.
+    Added,
+    /// The deployed config has it, the render does not: the rollout removes it.
+    Removed,
+    Changed,
+}
+
+/// One named change. Values are already masked for display.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Change {
+    pub path: String,
+    pub kind: ChangeKind,
+    /// What is deployed now (`None` when added; for a whole entity, a field count).
+    pub deployed: Option<String>,
+    /// What the policy renders (`None` when removed).
+    pub rendered: Option<String>,
+    pub secret: bool,
+}
+
+/// A deployed config that holds a credential value where a reference belongs.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct InlineSecret {
+    pub path: String,
+    /// The value, masked: at most a vendor prefix is shown.
+    pub masked: String,
+}
+
+/// The comparison of one target.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TargetDiff {
+    pub target: Target,
+    pub deployed: String,
+    pub changes: Vec<Change>,
+    pub inline_secrets: Vec<InlineSecret>,
+    /// Parts of the deployed config compared by position because they have no identity.
+    pub unmapped: Vec<String>,
+    /// Notes about the deployed config (who wrote it, files not deployed).
+    pub notes: Vec<String>,
+    /// The unified diff of the normalised forms, deployed → rendered, masked.
+    pub unified: String,
+}
+
+impl TargetDiff {
+    pub fn drift(&self) -> bool {
+        !self.changes.is_empty() || !self.inline_secrets.is_empty()
+    }
+}
+
+/// How each target reads its files.
+pub struct Layout {
+    /// Files of a deployed folder, the first one required; a missing other file counts as empty.
+    pub files: &'static [&'static str],
+    pub normalize: fn(&Files) -> Result<Normalized, DiffError>,
+    /// Which of `files` a lone deployed file (or stdin) is, from its name and text.
+    pub identify: fn(name: &str, text: &str) -> &'static str,
+}
+
+pub fn layout(target: Target) -> Layout {
+    match target {
+        Target::Kong => kong::LAYOUT,
+        Target::Zuplo => zuplo::LAYOUT,
+        Target::Truefoundry => truefoundry::LAYOUT,
+        Target::Litellm => litellm::LAYOUT,
+        Target::Nginx => nginx::LAYOUT,
+    }
+}
+
+/// Where the deployed config comes from.
+pub enum Deployed {
+    Stdin(String),
+    Path(PathBuf),
+}
+
+/// Both sides of one target's comparison, read.
+pub struct Sides {
+    pub rendered: Files,
+    pub deployed: Files,
+    /// Each deployed layout file's real path (or `stdin`), for messages.
+    pub sources: BTreeMap<String, String>,
+    pub notes: Vec<String>,
+}
+
+/// Reads the deployed side: a target folder, one file of it, or stdin. The rendered
+/// files are narrowed to what was deployed, so one file compares against its counterpart.
+pub fn read_deployed(target: Target, deployed: &Deployed, rendered: &Rendered) -> Result<Sides, DiffError> {
+    let layout = layout(target);
+    let rendered_files: Files =
+        rendered.files.iter().map(|f| (layout_name(target, &f.path), f.contents.clone())).collect();
+    let mut notes = Vec::new();
+    let mut sources = BTreeMap::new();
+    let (deployed_files, names) = match deployed {
+        Deployed::Stdin(text) => {
+            let name = (layout.identify)("-", text);
+            sources.insert(name.to_string(), "stdin".to_string());
+            (Files::from([(name.to_string(), text.clone())]), vec![name])
+        }
+        Deployed::Path(path) if path.is_dir() => {
+            let mut files = Files::new();
+            for (i, name) in layout.files.iter().enumerate() {
+                let file = locate(target, path, name);
+                sources.insert(name.to_string(), file.display().to_string());
+                match std::fs::read_to_string(&file) {
+                    Ok(text) => {
+                        files.insert(name.to_string(), text);
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound && i > 0 => {
+                        notes.push(format!("{name} is not deployed: everything in it shows as added"));
+                        files.insert(name.to_string(), String::new());
+                    }
+                    Err(e) => return Err(unreadable(&file, &e)),
+                }
+            }
+            (files, layout.files.to_vec())
+        }
+        Deployed::Path(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| unreadable(path, &e))?;
+            let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = (layout.identify)(&file_name, &text);
+            sources.insert(name.to_string(), path.display().to_string());
+            (Files::from([(name.to_string(), text)]), vec![name])
+        }
+    };
+    let rendered = rendered_files.into_iter().filter(|(name, _)| names.contains(&name.as_str())).collect();
+    Ok(Sides { rendered, deployed: deployed_files, sources, notes })
+}
+
+/// Rendered file paths in the layout's terms (nginx's file is named after the policy).
+fn layout_name(target: Target, path: &str) -> String {
+    match target {
+        Target::Nginx => nginx::FILE.to_string(),
+        _ => path.to_string(),
+    }
+}
+
+/// A layout file inside a deployed folder (nginx: the one `*.conf` there).
+fn locate(target: Target, dir: &Path, name: &str) -> PathBuf {
+    if target == Target::Nginx {
+        let mut confs: Vec<PathBuf> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "conf"))
+            .collect();
+        confs.sort();
+        if confs.len() == 1 {
+            return confs.remove(0);
+        }
+    }
+    dir.join(name)
+}
+
+fn unreadable(path: &Path, e: &std::io::Error) -> DiffError {
+    DiffError::Unreadable { path: path.display().to_string(), reason: e.to_string() }
+}
+
+/// Compares a target's rendered files with the deployed ones.
+pub fn compare(target: Target, sides: Sides, deployed_name: &str) -> Result<TargetDiff, DiffError> {
+    let normalize = layout(target).normalize;
+    let ours = normalize(&sides.rendered)?;
+    let theirs = normalize(&sides.deployed).map_err(|e| e.relocated(&sides.sources))?;
+    let mut notes = sides.notes;
+    notes.extend(provenance_notes(&sides.rendered, &sides.deployed));
+
+    let inline_secrets = theirs
+        .leaves
+        .iter()
+        .filter(|(_, leaf)| is_inline_secret(leaf))
+        .map(|(path, leaf)| InlineSecret { path: credentials::redact(path), masked: mask(&leaf.value) })
+        .collect();
+    let changes = changes(&ours, &theirs);
+    let unified = unified(&ours, &theirs, deployed_name);
+    Ok(TargetDiff {
+        target,
+        deployed: deployed_name.to_string(),
+        changes,
+        inline_secrets,
+        unmapped: theirs.unmapped.iter().chain(&ours.unmapped).cloned().collect::<BTreeSet<_>>().into_iter().collect(),
+        notes,
+        unified,
+    })
+}
+
+/// Says when the deployed files were not written by gatectl, or from another policy version.
+fn provenance_notes(rendered: &Files, deployed: &Files) -> Vec<String> {
+    let stamp = |text: &str| {
+        text.lines().take(3).find_map(|l| l.split("(sha256 ").nth(1).map(|s| s.trim_end_matches(").").to_string()))
+    };
+    let mut notes = Vec::new();
+    for (name, text) in deployed {
+        let Some(ours) = rendered.get(name).and_then(|t| stamp(t)) else { continue };
+        match stamp(text) {
+            None if !text.is_empty() => notes.push(format!("{name} carries no gatectl header: hand-written or edited")),
+            Some(theirs) if theirs != ours => notes.push(format!(
+                "{name} was rendered from another version of the policy (sha256 {})",
+                &theirs[..12.min(theirs.len())]
+            )),
+            _ => {}
+        }
+    }
+    notes
+}
+
+/// A reference a target resolves at run or deploy time: not a secret itself.
+pub fn is_reference(value: &str) -> bool {
+    let v = value.trim_matches('"');
+    v.is_empty()
+        || v.starts_with('$')
+        || v.contains("${{ env ")
+        || v.contains("{vault://")
+        || v.starts_with("os.environ/")
+        || v.contains("$env(")
+        || v.starts_with("tfy-secret://")
+}
+
+fn is_inline_secret(leaf: &Leaf) -> bool {
+    (leaf.secret && !is_reference(&leaf.value)) || credentials::looks_like_credential(&leaf.value)
+}
+
+/// A value for display: references as they are; a credential never.
+fn mask(value: &str) -> String {
+    let redacted = credentials::redact(value);
+    if redacted != value {
+        redacted
+    } else {
+        "\"****\"".to_string()
+    }
+}
+
+fn shown(leaf: &Leaf) -> String {
+    if is_inline_secret(leaf) {
+        mask(&leaf.value)
+    } else {
+        credentials::redact(&leaf.value)
+    }
+}
+
+/// The named changes. An entity (a `[key]` element) present on one side only is one change, not one per field.
+fn changes(ours: &Normalized, theirs: &Normalized) -> Vec<Change> {
+    let mut out = Vec::new();
+    let mut whole: BTreeMap<String, (ChangeKind, usize)> = BTreeMap::new();
+    for (path, leaf) in &ours.leaves {
+        match theirs.leaves.get(path) {
+            Some(old) if old.value == leaf.value => {}
+            Some(old) => out.push(Change {
+                path: credentials::redact(path),
+                kind: ChangeKind::Changed,
+                // The old value of a changed secret is never shown.
+                deployed: Some(if leaf.secret || old.secret { "\"****\"".into() } else { shown(old) }),
+                rendered: Some(shown(leaf)),
+                secret: leaf.secret || old.secret,
+            }),
+            None => match missing_entity(path, theirs) {
+                Some(entity) => whole.entry(entity).or_insert((ChangeKind::Added, 0)).1 += 1,
+                None => out.push(Change {
+                    path: credentials::redact(path),
+                    kind: ChangeKind::Added,
+                    deployed: None,
+                    rendered: Some(shown(leaf)),
+                    secret: leaf.secret,
+                }),
+            },
+        }
+    }
+    for (path, leaf) in &theirs.leaves {
+        if ours.leaves.contains_key(path) {
+            continue;
+        }
+        match missing_entity(path, ours) {
+            Some(entity) => whole.entry(entity).or_insert((ChangeKind::Removed, 0)).1 += 1,
+            None => out.push(Change {
+                path: credentials::redact(path),
+                kind: ChangeKind::Removed,
+                deployed: Some(if leaf.secret { "\"****\"".into() } else { shown(leaf) }),
+                rendered: None,
+                secret: leaf.secret,
+            }),
+        }
+    }
+    for (path, (kind, fields)) in whole {
+        let summary = format!("({fields} field{})", if fields == 1 { "" } else { "s" });
+        let (deployed, rendered) = match kind {
+            ChangeKind::Added => (None, Some(summary)),
+            _ => (Some(summary), None),
+        };
+        out.push(Change { path: credentials::redact(&path), kind, deployed, rendered, secret: false });
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// The outermost `…[key]` prefix of `path` that `other` has nothing under, if any.
+fn missing_entity(path: &str, other: &Normalized) -> Option<String> {
+    let mut depth = 0usize;
+    for (i, c) in path.char_indices() {
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    let prefix = &path[..=i];
+                    if !has_under(other, prefix) {
+                        return Some(prefix.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn has_under(n: &Normalized, prefix: &str) -> bool {
+    n.leaves
+        .range(prefix.to_string()..)
+        .take_while(|(p, _)| p.starts_with(prefix))
+        .any(|(p, _)| matches!(p[prefix.len()..].chars().next(), None | Some('.' | ' ' | '[' | ':')))
+}
+
+/// The normalised forms as `path = value` lines, masked, as a unified diff.
+fn unified(ours: &Normalized, theirs: &Normalized, deployed_name: &str) -> String {
+    let lines = |n: &Normalized, other: &Normalized| -> String {
+        n.leaves
+            .iter()
+            .map(|(path, leaf)| {
+                let changed_secret = leaf.secret && other.leaves.get(path).is_none_or(|o| o.value != leaf.value);
+                let value = if changed_secret && !is_reference(&leaf.value) || is_inline_secret(leaf) {
+                    mask(&leaf.value)
+                } else {
+                    credentials::redact(&leaf.value)
+                };
+                format!("{} = {value}\n", credentials::redact(path))
+            })
+            .collect()
+    };
+    let (old, new) = (lines(theirs, ours), lines(ours, theirs));
+    if old == new {
+        return String::new();
+    }
+    similar::TextDiff::from_lines(&old, &new)
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("deployed: {deployed_name}"), "rendered: policy")
+        .to_string()
+}
+
+/// A JSON scalar as canonical text: integers without `.0`, strings JSON-quoted.
+pub fn canonical_scalar(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => format!("{}", f as i64),
+            _ => n.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn normalized(pairs: &[(&str, &str, bool)]) -> Normalized {
+        let mut n = Normalized::default();
+        for (p, v, s) in pairs {
+            n.insert(p.to_string(), v.to_string(), *s);
+        }
+        n
+    }
+
+    #[test]
+    fn a_missing_entity_is_one_change() {
+        let ours = normalized(&[
+            ("consumers[a].username", "\"a\"", false),
+            ("consumers[b].username", "\"b\"", false),
+            ("consumers[b].tags", "[]", false),
+        ]);
+        let theirs = normalized(&[("consumers[a].username", "\"a\"", false)]);
+        let changes = changes(&ours, &theirs);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].path, "consumers[b]");
+        assert_eq!(changes[0].kind, ChangeKind::Added);
+        assert_eq!(changes[0].rendered.as_deref(), Some("(2 fields)"));
+    }
+
+    #[test]
+    fn a_changed_secret_never_shows_its_old_value() {
+        let ours = normalized(&[("k.key", "\"${{ env \\\"DECK_K\\\" }}\"", true)]);
+        let theirs = normalized(&[("k.key", "\"hunter2-but-longer\"", true)]);
+        let c = &changes(&ours, &theirs)[0];
+        assert_eq!(c.deployed.as_deref(), Some("\"****\""));
+        let text = unified(&ours, &theirs, "d");
+        assert!(!text.contains("hunter2"), "{text}");
+        assert!(text.contains("DECK_K"), "{text}");
+    }
+
+    #[test]
+    fn identical_forms_have_no_unified_diff() {
+        let a = normalized(&[("x", "1", false)]);
+        assert_eq!(unified(&a, &a.clone(), "d"), "");
+        assert!(changes(&a, &a).is_empty());
+    }
+
+    #[test]
+    fn references_are_not_secrets() {
+        for r in
+            ["\"os.environ/KEY\"", "\"$env(KEY)\"", "\"{vault://env/k}\"", "$gatectl_key", "\"tfy-secret://a:b:c\""]
+        {
+            assert!(is_reference(r), "{r}");
+        }
+        assert!(!is_reference("\"plain\""));
+    }
+
+    #[test]
+    fn parse_errors_are_located() {
+        let e = DiffError::at_offset("f", "a\nbc\n", 4, "YAML", "bad".into());
+        assert!(matches!(e, DiffError::Unparsable { line: 2, column: 3, .. }), "{e:?}");
+    }
+}

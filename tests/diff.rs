@@ -1,0 +1,443 @@
+//! `gatectl diff`: realistic deployed configs per target — identical, reformatted,
+//! drifted, holding an inline secret, missing or broken — and the round-trip property.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::test::{repo, Outcome, Test, TODAY};
+
+const EXAMPLES: &[&str] =
+    &["claude-code-prod", "claude-code-staging", "claude-code-dev", "claude-code-oauth2", "claude-code-mtls"];
+const TARGETS: &[&str] = &["kong", "zuplo", "truefoundry", "litellm", "nginx"];
+/// A credential that must never be printed.
+const LEAKED: &str = "sk-ant-api03-Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVbNm";
+
+fn example(name: &str) -> String {
+    repo().join("policies").join(format!("{name}.yaml")).to_str().unwrap().to_string()
+}
+
+/// Renders `policy` for `target` into `<test>/deployed`; false when the target refuses the policy.
+fn deploy(test: &Test, policy: &str, target: &str) -> bool {
+    let out = test.path().join("deployed");
+    let run =
+        Test::new().args(&["render", policy, "-t", target, "--out", out.to_str().unwrap(), "--today", TODAY]).run();
+    run.code == 0
+}
+
+fn diff(test: &Test, policy: &str, target: &str, deployed: &Path, extra: &[&str]) -> Outcome {
+    let mut args = vec!["diff", policy, "-t", target, "--deployed", deployed.to_str().unwrap(), "--today", TODAY];
+    args.extend_from_slice(extra);
+    let run = Test::new().args(&args).run();
+    let _ = test;
+    run
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} lacks `{from}`", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The deployed target folder of a test.
+fn folder(test: &Test, target: &str) -> PathBuf {
+    test.path().join("deployed").join(target)
+}
+
+/// The named changes of a JSON report.
+fn changes(outcome: &Outcome) -> Vec<(String, String)> {
+    outcome.json()["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["changes"].as_array().unwrap().clone())
+        .map(|c| (c["kind"].as_str().unwrap().to_string(), c["path"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn a_render_diffed_against_itself_is_clean_for_every_example_and_target() {
+    let mut compared = 0;
+    for name in EXAMPLES {
+        for target in TARGETS {
+            let test = Test::new();
+            if !deploy(&test, &example(name), target) {
+                continue;
+            }
+            diff(&test, &example(name), target, &folder(&test, target), &[]).code(0).stdout_has("no drift");
+            // A whole render layout with --target all finds each target's folder.
+            compared += 1;
+        }
+    }
+    assert!(compared >= 12, "only {compared} example × target pairs rendered");
+    let test = Test::new();
+    let out = test.path().join("deployed");
+    Test::new()
+        .args(&["render", &example("claude-code-prod"), "-t", "all", "--out", out.to_str().unwrap(), "--today", TODAY])
+        .run()
+        .code(0);
+    let all = diff(&test, &example("claude-code-prod"), "all", &out, &["--format", "json"]).code(0);
+    assert_eq!(all.json()["targets"].as_array().unwrap().len(), TARGETS.len());
+}
+
+/// Reverses the key order of every map and the order of every list of named entities.
+fn reorder(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
+            entries.reverse();
+            for (k, mut v) in entries {
+                let keep_order = matches!(k.as_str(), "inbound" | "outbound" | "rules");
+                if !keep_order {
+                    reorder(&mut v);
+                } else if let Value::Array(items) = &mut v {
+                    items.iter_mut().for_each(reorder);
+                }
+                map.insert(k, v);
+            }
+        }
+        Value::Array(items) => {
+            items.iter_mut().for_each(reorder);
+            items.reverse();
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn reformatted_reordered_and_commented_configs_show_no_drift() {
+    let prod = example("claude-code-prod");
+    // Kong: YAML re-emitted in another style, keys and entity lists reversed, comments added.
+    let test = Test::new();
+    assert!(deploy(&test, &prod, "kong"));
+    let kong = folder(&test, "kong").join("kong.yaml");
+    let mut value: Value = serde_yaml_ng::from_str(&std::fs::read_to_string(&kong).unwrap()).unwrap();
+    reorder(&mut value);
+    std::fs::write(&kong, format!("# deployed by hand\n{}", serde_yaml_ng::to_string(&value).unwrap())).unwrap();
+    edit(
+        &folder(&test, "kong").join("kong.conf"),
+        "ssl_protocols = TLSv1.2 TLSv1.3",
+        "ssl_protocols   =   TLSv1.2    TLSv1.3   # floor",
+    );
+    diff(&test, &prod, "kong", &folder(&test, "kong"), &[]).code(0);
+
+    // TrueFoundry: documents in another order, keys reversed (rule order kept: it matters).
+    let test = Test::new();
+    assert!(deploy(&test, &prod, "truefoundry"));
+    let file = folder(&test, "truefoundry").join("gateway.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut documents: Vec<Value> = text.split("\n---\n").filter_map(|d| serde_yaml_ng::from_str(d).ok()).collect();
+    documents.iter_mut().for_each(reorder);
+    documents.reverse();
+    let rewritten: Vec<String> = documents.iter().map(|d| serde_yaml_ng::to_string(d).unwrap()).collect();
+    std::fs::write(&file, rewritten.join("---\n# reviewed\n")).unwrap();
+    diff(&test, &prod, "truefoundry", &folder(&test, "truefoundry"), &[]).code(0);
+
+    // Zuplo: both JSON files re-emitted compactly with keys and the policy list reversed
+    // (a route's inbound order is kept: Zuplo runs them in order).
+    let test = Test::new();
+    assert!(deploy(&test, &prod, "zuplo"));
+    for file in ["config/routes.oas.json", "config/policies.json"] {
+        let path = folder(&test, "zuplo").join(file);
+        let mut value: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        reorder(&mut value);
+        std::fs::write(&path, serde_json::to_string(&value).unwrap()).unwrap();
+    }
+    diff(&test, &prod, "zuplo", &folder(&test, "zuplo"), &[]).code(0);
+
+    // LiteLLM: config.yaml re-emitted with keys reversed.
+    let test = Test::new();
+    assert!(deploy(&test, &prod, "litellm"));
+    let config = folder(&test, "litellm").join("config.yaml");
+    let mut value: Value = serde_yaml_ng::from_str(&std::fs::read_to_string(&config).unwrap()).unwrap();
+    reorder(&mut value);
+    std::fs::write(&config, serde_yaml_ng::to_string(&value).unwrap()).unwrap();
+    diff(&test, &prod, "litellm", &folder(&test, "litellm"), &[]).code(0);
+
+    // Nginx: comments gone, indentation gone, quotes changed, one directive per line collapsed.
+    let test = Test::new();
+    assert!(deploy(&test, &prod, "nginx"));
+    let conf = folder(&test, "nginx").join("claude-code-prod.conf");
+    let text = std::fs::read_to_string(&conf).unwrap();
+    let flat: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.starts_with('#') && !l.is_empty()).collect();
+    let flat = flat
+        .join(" ")
+        .replace("\"api.anthropic.com\"", "'api.anthropic.com'")
+        .replace("ssl_protocols TLSv1.2", "ssl_protocols   TLSv1.2");
+    std::fs::write(&conf, format!("# hand-deployed\n{flat}\n")).unwrap();
+    diff(&test, &prod, "nginx", &folder(&test, "nginx"), &[]).code(0);
+}
+
+#[test]
+fn a_changed_limit_is_drift_named_by_its_path() {
+    let prod = example("claude-code-prod");
+    let cases: &[(&str, &str, &str, &str, &str)] = &[
+        (
+            "kong",
+            "kong.yaml",
+            "minute: 100",
+            "minute: 120",
+            "services[claude-code-prod].plugins[rate-limiting].config.minute",
+        ),
+        (
+            "nginx",
+            "claude-code-prod.conf",
+            "rate=100r/m",
+            "rate=120r/m",
+            "limit_req_zone[zone=gatectl_claude_code_prod_default:10m]",
+        ),
+        (
+            "litellm",
+            "gatectl_auth.py",
+            "\\\"rpm\\\":200",
+            "\\\"rpm\\\":250",
+            "gatectl_auth.py:SETTINGS.consumers[team-platform].rpm",
+        ),
+        (
+            "zuplo",
+            "config/policies.json",
+            "\"requestsAllowed\": 100",
+            "\"requestsAllowed\": 120",
+            "policies.json:policies[rate-limit].handler.options.requestsAllowed",
+        ),
+        (
+            "truefoundry",
+            "gateway.yaml",
+            "limit_to: 100",
+            "limit_to: 120",
+            "gateway-rate-limiting-config.rules[claude-code-prod:default].limit_to",
+        ),
+    ];
+    for (target, file, from, to, path) in cases {
+        let test = Test::new();
+        assert!(deploy(&test, &prod, target));
+        edit(&folder(&test, target).join(file), from, to);
+        let out = diff(&test, &prod, target, &folder(&test, target), &["--format", "json"]).code(1);
+        assert!(changes(&out).contains(&("changed".into(), path.to_string())), "{target}: {:?}", changes(&out));
+        assert_eq!(changes(&out).len(), 1, "{target}: {:?}", changes(&out));
+    }
+}
+
+#[test]
+fn text_report_names_the_change_and_shows_a_unified_diff() {
+    let prod = example("claude-code-prod");
+    let test = Test::new();
+    assert!(deploy(&test, &prod, "kong"));
+    edit(&folder(&test, "kong").join("kong.yaml"), "minute: 100", "minute: 120");
+    diff(&test, &prod, "kong", &folder(&test, "kong"), &[])
+        .code(1)
+        .stdout_has("kong: drift against")
+        .stdout_has("~ services[claude-code-prod].plugins[rate-limiting].config.minute: 120 → 100")
+        .stdout_has("-services[claude-code-prod].plugins[rate-limiting].config.minute = 120")
+        .stdout_has("+services[claude-code-prod].plugins[rate-limiting].config.minute = 100");
+    let md = diff(&test, &prod, "kong", &folder(&test, "kong"), &["--format", "markdown"]).code(1);
+    assert!(md.stdout.starts_with("### ⚠️ gatectl diff"), "{}", md.stdout);
+    assert!(
+        md.stdout.contains("| ~ | `services[claude-code-prod].plugins[rate-limiting].config.minute` | `120` | `100` |"),
+        "{}",
+        md.stdout
+    );
+    assert!(md.stdout.contains("```diff"), "{}", md.stdout);
+}
+
+#[test]
+fn a_consumer_missing_from_the_deployed_config_is_one_named_addition() {
+    let prod = example("claude-code-prod");
+    let test = Test::new();
+    assert!(deploy(&test, &prod, "kong"));
+    let yaml = folder(&test, "kong").join("kong.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    let start = text.find("  - username: \"ci-bot\"").unwrap();
+    let end = start + text[start..].find("plugins:").unwrap_or(text.len() - start);
+    std::fs::write(&yaml, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let out = diff(&test, &prod, "kong", &folder(&test, "kong"), &["--format", "json"]).code(1);
+    assert_eq!(changes(&out), vec![("added".to_string(), "consumers[ci-bot]".to_string())]);
+}
+
+#[test]
+fn a_removed_plugin_or_directive_is_drift() {
+    let prod = example("claude-code-prod");
+    // The deployed Kong lacks the ip-restriction plugin: the rollout adds it.
+    let test = Test::new();
+    assert!(deploy(&test, &prod, "kong"));
+    let yaml = folder(&test, "kong").join("kong.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    let start = text.find("      - name: \"ip-restriction\"").unwrap();
+    let end = text.find("      - name: \"rate-limiting\"").unwrap();
+    std::fs::write(&yaml, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    let out = diff(&test, &prod, "kong", &folder(&test, "kong"), &["--format", "json"]).code(1);
+    assert_eq!(changes(&out), vec![("added".into(), "services[claude-code-prod].plugins[ip-restriction]".into())]);
+
+    // The deployed nginx has no HSTS header.
+    let test = Test::new();
+    assert!(deploy(&test, &prod, "nginx"));
+    let conf = folder(&test, "nginx").join("claude-code-prod.conf");
+    edit(&conf, "add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;", "");
+    let out = diff(&test, &prod, "nginx", &folder(&test, "nginx"), &["--format", "json"]).code(1);
+    assert_eq!(changes(&out), vec![("added".into(), "server[443] add_header[strict-transport-security]".into())]);
+}
+
+#[test]
+fn a_changed_tls_floor_is_drift() {
+    let prod = example("claude-code-prod");
+    let test = Test::new();
+    assert!(deploy(&test, &prod, "kong"));
+    edit(
+        &folder(&test, "kong").join("kong.conf"),
+        "ssl_protocols = TLSv1.2 TLSv1.3",
+        "ssl_protocols = TLSv1.1 TLSv1.2 TLSv1.3",
+    );
+    diff(&test, &prod, "kong", &folder(&test, "kong"), &[])
+        .code(1)
+        .stdout_has("~ kong.conf:ssl_protocols: \"TLSv1.1 TLSv1.2 TLSv1.3\" → \"TLSv1.2 TLSv1.3\"");
+
+    let test = Test::new();
+    assert!(deploy(&test, &prod, "nginx"));
+    edit(
+        &folder(&test, "nginx").join("claude-code-prod.conf"),
+        "ssl_protocols TLSv1.2 TLSv1.3;",
+        "ssl_protocols TLSv1 TLSv1.2 TLSv1.3;",
+    );
+    diff(&test, &prod, "nginx", &folder(&test, "nginx"), &[])
+        .code(1)
+        .stdout_has("~ server[443] ssl_protocols: TLSv1 TLSv1.2 TLSv1.3 → TLSv1.2 TLSv1.3");
+}
+
+#[test]
+fn an_inline_secret_in_the_deployed_config_is_reported_and_never_printed() {
+    let prod = example("claude-code-prod");
+    let cases: &[(&str, &str, &str, String)] = &[
+        (
+            "kong",
+            "kong.yaml",
+            "${{ env \"DECK_GATECTL_VAULT_SECRET_CLAUDE_CODE_PROD_CONSUMERS_TEAM_DATA\" | printf \"Bearer %s\" | printf \"%q\" }}",
+            format!("\"Bearer {LEAKED}\""),
+        ),
+        ("litellm", "config.yaml", "os.environ/GATECTL_VAULT_SECRET_CLAUDE_CODE_PROD_PROVIDER_KEY", LEAKED.to_string()),
+        ("nginx", "claude-code-prod.conf", "proxy_set_header Host", format!("proxy_set_header x-trace {LEAKED};\n        proxy_set_header Host")),
+    ];
+    for (target, file, from, to) in cases {
+        let test = Test::new();
+        assert!(deploy(&test, &prod, target));
+        edit(&folder(&test, target).join(file), from, to);
+        for format in ["text", "json", "markdown"] {
+            let out = diff(&test, &prod, target, &folder(&test, target), &["--format", format]).code(1).nowhere(LEAKED);
+            // Not even the middle of it.
+            out.nowhere(&LEAKED[12..30]);
+        }
+        let out = diff(&test, &prod, target, &folder(&test, target), &["--format", "json"]);
+        let secrets = out.json()["targets"][0]["inline_secrets"].as_array().unwrap().len();
+        assert_eq!(secrets, 1, "{target}: {}", out.stdout);
+        diff(&test, &prod, target, &folder(&test, target), &[]).stdout_has("holds a credential").stdout_has("sk-ant-");
+    }
+}
+
+#[test]
+fn stdin_and_a_single_file_compare_against_their_counterpart() {
+    let prod = example("claude-code-prod");
+    let test = Test::new();
+    assert!(deploy(&test, &prod, "kong"));
+    let conf = std::fs::read_to_string(folder(&test, "kong").join("kong.conf")).unwrap();
+    Test::new()
+        .args(&["diff", &prod, "-t", "kong", "--deployed", "-", "--today", TODAY])
+        .stdin(conf.clone())
+        .run()
+        .code(0);
+    let drifted = conf.replace("ssl_session_tickets = off", "ssl_session_tickets = on");
+    Test::new()
+        .args(&["diff", &prod, "-t", "kong", "--deployed", "-", "--today", TODAY])
+        .stdin(drifted)
+        .run()
+        .code(1)
+        .stdout_has("kong.conf:ssl_session_tickets");
+    diff(&test, &prod, "kong", &folder(&test, "kong").join("kong.yaml"), &[]).code(0);
+    Test::new()
+        .args(&["diff", &prod, "-t", "all", "--deployed", "-", "--today", TODAY])
+        .run()
+        .code(2)
+        .stderr_has("name one --target");
+}
+
+#[test]
+fn a_hand_written_config_says_so_and_what_it_could_not_map() {
+    let prod = example("claude-code-prod");
+    let test = Test::new();
+    assert!(deploy(&test, &prod, "kong"));
+    let yaml = folder(&test, "kong").join("kong.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    let body: String = text.lines().filter(|l| !l.starts_with('#')).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&yaml, format!("{body}upstreams:\n  - algorithm: round-robin\n")).unwrap();
+    diff(&test, &prod, "kong", &folder(&test, "kong"), &[])
+        .code(1)
+        .stdout_has("kong.yaml carries no gatectl header")
+        .stdout_has("unmapped: upstreams")
+        .stdout_has("- upstreams[0]: (1 field)");
+}
+
+#[test]
+fn a_missing_or_unparsable_deployed_config_is_an_input_error() {
+    let prod = example("claude-code-prod");
+    let test = Test::new();
+    diff(&test, &prod, "kong", &test.path().join("nowhere"), &[])
+        .code(2)
+        .stderr_has("does not exist")
+        .stderr_has("help:");
+    let test = Test::new().file("kong.yaml", "services:\n  - name: a\n    url: [unclosed\n");
+    diff(&test, &prod, "kong", &test.path().join("kong.yaml"), &[])
+        .code(2)
+        .stderr_has("kong.yaml:")
+        .stderr_has("not valid YAML");
+    let test = Test::new().file("n.conf", "server {\n    listen 443 ssl\n}\n");
+    diff(&test, &prod, "nginx", &test.path().join("n.conf"), &[]).code(2).stderr_has("n.conf:3:1: not valid nginx");
+    // A folder without its primary file.
+    let test = Test::new().file("kong/kong.conf", "ssl_protocols = TLSv1.3\n");
+    diff(&test, &prod, "kong", &test.path().join("kong"), &[]).code(2).stderr_has("kong.yaml");
+    // A bad policy is an input error too, not drift.
+    let test = Test::new().file("p.yaml", "version: 1\n");
+    diff(&test, test.path().join("p.yaml").to_str().unwrap(), "kong", test.path(), &[]).code(2);
+}
+
+/// The defaults a field of a plugin's config schema declares, recursively (what Kong fills in).
+fn schema_defaults(schema: &Value) -> serde_json::Map<String, Value> {
+    let mut out = serde_json::Map::new();
+    for (name, property) in schema["properties"].as_object().into_iter().flatten() {
+        let is_object = match &property["type"] {
+            Value::String(t) => t == "object",
+            Value::Array(types) => types.iter().any(|t| t == "object"),
+            _ => false,
+        };
+        if let Some(default) = property.get("default") {
+            out.insert(name.clone(), default.clone());
+        } else if is_object && property.get("properties").is_some() {
+            let nested = schema_defaults(property);
+            if !nested.is_empty() {
+                out.insert(name.clone(), Value::Object(nested));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn kong_plugin_defaults_match_kongs_plugin_schemas() {
+    let schemas: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("../shared/schemas/kong-plugins.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let derived: serde_json::Map<String, Value> = schemas["x-plugin-names"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|name| {
+            let name = name.as_str().unwrap();
+            (name.to_string(), Value::Object(schema_defaults(&schemas["definitions"][name])))
+        })
+        .collect();
+    let file = repo().join("src/diff/kong_defaults.json");
+    if std::env::var_os("GATECTL_BLESS").is_some() {
+        std::fs::write(&file, serde_json::to_string_pretty(&derived).unwrap() + "\n").unwrap();
+    }
+    let checked_in: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(checked_in, Value::Object(derived), "src/diff/kong_defaults.json is stale: re-run with GATECTL_BLESS=1");
+    assert_eq!(checked_in["rate-limiting"]["policy"], "local", "a known default is present");
+}
