@@ -27,3 +27,26 @@ venv crossplane "crossplane==0.5.8"
 # certifi is pinned with LiteLLM: the newest certifi does not install here.
 venv litellm "litellm[proxy]==1.106.2" "certifi==2026.10.18"
 LITELLM_LOCAL_MODEL_COST_MAP=True "$cache/venv-litellm/bin/litellm" --version >/dev/null
+
+# TrueFoundry: the `truefoundry` CLI's pydantic models (truefoundry_sdk), which
+# scripts/validate-truefoundry.py checks rendered gateway.yaml files against, offline.
+# The SDK, pydantic and PyYAML are pinned too: the SDK's models are what the validator reads.
+venv truefoundry "truefoundry==0.17.5" "truefoundry-sdk==0.6.0" "pydantic==2.14.3" "PyYAML==6.0.3" "certifi==2026.10.18"
+"$cache/venv-truefoundry/bin/python" -c "import truefoundry_sdk, yaml" >/dev/null
+
+# Zuplo: the CLI (`zuplo lint`, `zuplo dev`) and the Node >= 24 it needs, both from npm, as
+# locked in scripts/zuplo-tools/. `npm install` rather than `npm ci`: npm leaves other platforms'
+# optional binaries out of the lock and `npm ci` then refuses it. Reinstalled when the lock changes.
+zuplo=$cache/zuplo
+if ! cmp -s "$repo/scripts/zuplo-tools/package-lock.json" "$zuplo/installed.lock" || [[ ! -x "$zuplo/node_modules/.bin/zuplo" ]]; then
+    echo "installing the Zuplo CLI into $zuplo"
+    rm -rf "$zuplo"
+    mkdir -p "$zuplo"
+    cp "$repo/scripts/zuplo-tools/package.json" "$repo/scripts/zuplo-tools/package-lock.json" "$zuplo/"
+    (cd "$zuplo" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$repo/scripts/zuplo-tools/package-lock.json" "$zuplo/installed.lock"
+fi
+[[ "$(PATH="$zuplo/node_modules/.bin:$PATH" ZUPLO_DISABLE_UPDATE_CHECK=1 ZUPLO_DO_NOT_TRACK=1 "$zuplo/node_modules/.bin/zuplo" --version)" == "7.4.5" ]]
+# `zuplo dev` runs esbuild and workerd: their install scripts fetched the platform binaries.
+PATH="$zuplo/node_modules/.bin:$PATH" "$zuplo/node_modules/.bin/workerd" --version >/dev/null
+PATH="$zuplo/node_modules/.bin:$PATH" "$zuplo/node_modules/.bin/esbuild" --version >/dev/null

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The full test suite: what CI runs (.ci/run) and what a developer runs before pushing.
-# Installs what the tests need: nginx from Debian; crossplane, LiteLLM and pre-commit from PyPI (cached under .cache/).
+# Installs what the tests need: nginx (and npm, if missing) from Debian; crossplane, LiteLLM, the
+# truefoundry SDK and pre-commit from PyPI; the Zuplo CLI with Node 24 from npm (cached under .cache/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,12 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
     sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
     $sudo_ apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq nginx openssl >/dev/null
+fi
+# npm fetches the Zuplo CLI and the Node 24 it runs on (Debian's own Node is older).
+if ! command -v npm >/dev/null 2>&1; then
+    sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
+    $sudo_ apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -qq npm >/dev/null
 fi
 
 scripts/install-tools.sh

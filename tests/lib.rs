@@ -1,9 +1,11 @@
 //! Integration tests: each module drives the real `gatectl` binary.
 
+mod diff;
 mod examples;
 mod exit_codes;
 mod formats;
 mod hostile;
+mod injection;
 mod lint;
 mod materialize;
 mod nginx_live;
@@ -11,6 +13,8 @@ mod readme;
 mod render;
 mod render_kong;
 mod render_litellm;
+mod render_truefoundry;
+mod render_zuplo;
 mod rules;
 mod schema;
 mod secrets;

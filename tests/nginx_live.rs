@@ -123,7 +123,8 @@ fn start() -> Option<Gateway> {
             "-c",
             main.to_str().unwrap(),
             "-g",
-            "daemon off;",
+            // One process: killing it at the end of the test leaves no orphaned worker behind.
+            "daemon off; master_process off;",
         ])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -40,15 +40,7 @@ fn golden_files_match() {
     for name in NGINX_EXAMPLES {
         let (_test, conf) = render_example(name);
         let golden = repo().join("tests/golden/nginx").join(format!("{name}.conf"));
-        if std::env::var_os("GATECTL_BLESS").is_some() {
-            std::fs::write(&golden, &conf).unwrap();
-        }
-        let expected = std::fs::read_to_string(&golden).unwrap_or_default();
-        assert!(
-            conf == expected,
-            "{name}: rendered nginx differs from {}; review and re-run with GATECTL_BLESS=1",
-            golden.display()
-        );
+        crate::test::assert_golden(&golden, &conf);
     }
 }
 

@@ -25,6 +25,7 @@ pub struct Test {
     dir: tempfile::TempDir,
     args: Vec<String>,
     env: Vec<(String, String)>,
+    stdin: Option<Vec<u8>>,
 }
 
 pub struct Outcome {
@@ -35,7 +36,7 @@ pub struct Outcome {
 
 impl Test {
     pub fn new() -> Test {
-        Test { dir: tempfile::tempdir().expect("temp dir"), args: Vec::new(), env: Vec::new() }
+        Test { dir: tempfile::tempdir().expect("temp dir"), args: Vec::new(), env: Vec::new(), stdin: None }
     }
 
     pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Test {
@@ -57,6 +58,12 @@ impl Test {
         self
     }
 
+    /// What the binary reads on stdin (nothing by default).
+    pub fn stdin(mut self, contents: impl Into<Vec<u8>>) -> Test {
+        self.stdin = Some(contents.into());
+        self
+    }
+
     pub fn path(&self) -> &std::path::Path {
         self.dir.path()
     }
@@ -64,10 +71,25 @@ impl Test {
     /// Runs the binary; a run that does not finish within 20 seconds fails the test (a hang).
     pub fn run(&self) -> Outcome {
         let mut command = Command::new(env!("CARGO_BIN_EXE_gatectl"));
-        command.args(&self.args).current_dir(self.dir.path()).env("NO_COLOR", "1").stdin(std::process::Stdio::null());
+        command.args(&self.args).current_dir(self.dir.path()).env("NO_COLOR", "1");
         command.envs(self.env.iter().map(|(k, v)| (k, v)));
+        command
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let input = self.stdin.clone().unwrap_or_default();
         let (send, receive) = std::sync::mpsc::channel();
-        std::thread::spawn(move || send.send(command.output()));
+        std::thread::spawn(move || {
+            let run = command.spawn().and_then(|mut child| {
+                let mut pipe = child.stdin.take().expect("stdin is piped");
+                // The writer runs apart from the reader, so a large input cannot deadlock on full pipes.
+                let writer = std::thread::spawn(move || std::io::Write::write_all(&mut pipe, &input));
+                let output = child.wait_with_output();
+                let _ = writer.join();
+                output
+            });
+            send.send(run)
+        });
         let args = &self.args;
         let output = receive
             .recv_timeout(std::time::Duration::from_secs(20))
@@ -157,6 +179,23 @@ pub fn venv_tool(name: &str, env_var: &str, venv: &str, program: &str) -> Option
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join(".cache").join(venv).join("bin").join(program));
     tool(name, &[path])
+}
+
+/// Asserts `text` equals the golden file `golden` (a path under `tests/golden/`);
+/// with `GATECTL_BLESS=1` it writes `text` there first, for review in the diff.
+#[track_caller]
+pub fn assert_golden(golden: &std::path::Path, text: &str) {
+    if std::env::var_os("GATECTL_BLESS").is_some() {
+        std::fs::create_dir_all(golden.parent().expect("a golden file has a folder")).unwrap();
+        std::fs::write(golden, text).unwrap();
+    }
+    let expected = std::fs::read_to_string(golden).unwrap_or_default();
+    assert!(text == expected, "the render differs from {}; review and re-run with GATECTL_BLESS=1", golden.display());
+}
+
+/// `headers.add` entries `x-test-<i>: <value>` (JSON-quoted), to put under a policy's `add:`.
+pub fn headers_add(values: &[&str]) -> String {
+    values.iter().enumerate().map(|(i, v)| format!("    x-test-{i}: {}\n", serde_json::to_string(v).unwrap())).collect()
 }
 
 /// A port free on 127.0.0.1 right now.

@@ -159,6 +159,75 @@ pub fn support(target: Target, feature: Feature) -> Support {
             "/v1/messages forwards anthropic-version and anthropic-beta only; count_tokens ignores the client's version",
         ),
         (Target::Litellm, _) => Native,
+
+        // Consumers' keys live in Zuplo's key service; the rest is Zuplo's built-in policies.
+        (Target::Zuplo, ApiKeyAuth | PerConsumerKeys) => Approximated(
+            "api-key-inbound checks keys held by Zuplo's API key service: create one consumer per policy consumer there (the policy's key references are not imported)",
+        ),
+        (Target::Zuplo, OAuth2) => Approximated(
+            "open-id-jwt-auth-inbound checks signature, issuer, audience and expiry, jwt-scopes-inbound the scopes; consumers' subjects, token lifetime and PKCE are not checked",
+        ),
+        (Target::Zuplo, Mtls) => Approximated(
+            "Zuplo Enterprise only (without targets.zuplo.enterprise render refuses the policy): the edge checks the CA uploaded to the account and the issuer DN, not subjects, validity or key size",
+        ),
+        (Target::Zuplo, RequestsPerMinute) => {
+            Approximated("one limit for every consumer: consumers[].rate_limit overrides are not rendered")
+        }
+        (Target::Zuplo, TokensPerMinute) => {
+            Unsupported("rate-limit-inbound counts requests; token limits (Enterprise) are not rendered")
+        }
+        (Target::Zuplo, Burst) => Unsupported("rate-limit-inbound counts per minute, with no burst"),
+        (Target::Zuplo, ClusterWideLimits) => {
+            Approximated("Zuplo's rate-limit service counts across its edge; the policy's Redis is not used")
+        }
+        (Target::Zuplo, TlsFloor) => {
+            Unsupported("Zuplo's edge terminates TLS: its floor and ciphers are Zuplo's, not set per project")
+        }
+        (Target::Zuplo, AuditLog) => Approximated(
+            "Zuplo's request log records every request (no bodies); redaction and retention are Zuplo's; audit-log-inbound (Enterprise) is not rendered",
+        ),
+        (Target::Zuplo, IpAllowlist) => Approximated(
+            "enforced on Zuplo's managed edge, which sets the client address; `zuplo dev` takes it from a `true-client-ip` header any client can send",
+        ),
+        (Target::Zuplo, ModelAllowlist) => Unsupported("no policy rendered checks the request body's model"),
+        (Target::Zuplo, _) => Native,
+
+        // Consumers become virtual accounts; TrueFoundry issues their tokens and holds the counters.
+        (Target::Truefoundry, ApiKeyAuth) => Approximated(
+            "callers present a TrueFoundry token as `Authorization: Bearer` (`auth.api_key.header` is not configurable); tenant admins' own tokens also pass",
+        ),
+        (Target::Truefoundry, OAuth2) => Unsupported(
+            "its JWT integration checks neither audience, scopes nor token lifetime (render refuses the policy)",
+        ),
+        (Target::Truefoundry, Mtls) => {
+            Unsupported("TrueFoundry's gateway has no client-certificate authentication (render refuses the policy)")
+        }
+        (Target::Truefoundry, PerConsumerKeys) => Approximated(
+            "one virtual account per consumer, whose token TrueFoundry issues and rotates: the policy's key references are not imported",
+        ),
+        (Target::Truefoundry, TokensPerMinute) => Unsupported(
+            "only the first matching rule applies and a rule counts one unit: a consumer with a requests limit gets only that",
+        ),
+        (Target::Truefoundry, Burst) => Unsupported("rate-limit rules count per minute, hour or day, with no burst"),
+        (Target::Truefoundry, ClusterWideLimits) => {
+            Approximated("TrueFoundry keeps the counters itself; the policy's Redis is not used")
+        }
+        (Target::Truefoundry, IpAllowlist) => {
+            Unsupported("no gateway manifest restricts client addresses: filter in front of the gateway")
+        }
+        (Target::Truefoundry, TlsFloor | Hsts) => {
+            Unsupported("TLS is terminated at TrueFoundry's edge, which its gateway manifests do not configure")
+        }
+        (Target::Truefoundry, AuditLog) => Approximated(
+            "the request log holds bodies, so it is off unless `log_bodies`; header redaction and retention are TrueFoundry's",
+        ),
+        (Target::Truefoundry, HeaderForwarding) => {
+            Approximated("TrueFoundry builds the upstream request itself; which client headers it passes is not configurable")
+        }
+        (Target::Truefoundry, DefaultAnthropicVersion) => {
+            Unsupported("TrueFoundry sets anthropic-version itself; the provider account has no field for it")
+        }
+        (Target::Truefoundry, _) => Native,
     }
 }
 

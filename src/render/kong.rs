@@ -120,11 +120,7 @@ pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     plugins.push(plugin("request-transformer", request_transformer(policy, &mut deck)));
     let tls = policy.listener.as_ref().and_then(|l| l.tls.as_ref());
     if let Some(hsts) = tls.and_then(|t| t.hsts.as_ref()) {
-        let value = format!(
-            "strict-transport-security:max-age={}{}",
-            hsts.max_age_seconds,
-            if hsts.include_subdomains { "; includeSubDomains" } else { "" }
-        );
+        let value = format!("strict-transport-security:{}", hsts.header_value());
         // `add` skips a header the upstream already sent: remove it first.
         plugins.push(plugin(
             "response-transformer",

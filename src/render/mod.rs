@@ -12,7 +12,9 @@ pub mod output;
 pub mod provenance;
 pub mod secrets;
 pub mod templates;
+pub mod truefoundry;
 pub mod yaml;
+pub mod zuplo;
 
 use std::fmt;
 
@@ -21,20 +23,25 @@ use crate::policy::Policy;
 pub use provenance::Provenance;
 pub use templates::Templates;
 
-/// A gateway gatectl renders for. (Zuplo and TrueFoundry follow.)
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum)]
+/// A gateway gatectl renders for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Target {
     Kong,
+    Zuplo,
+    Truefoundry,
     Litellm,
     Nginx,
 }
 
 impl Target {
-    pub const ALL: [Target; 3] = [Target::Kong, Target::Litellm, Target::Nginx];
+    pub const ALL: [Target; 5] = [Target::Kong, Target::Zuplo, Target::Truefoundry, Target::Litellm, Target::Nginx];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Target::Kong => "kong",
+            Target::Zuplo => "zuplo",
+            Target::Truefoundry => "truefoundry",
             Target::Litellm => "litellm",
             Target::Nginx => "nginx",
         }
@@ -44,6 +51,8 @@ impl Target {
     pub fn templates(self) -> &'static [(&'static str, &'static str)] {
         match self {
             Target::Kong => kong::TEMPLATES,
+            Target::Zuplo => zuplo::TEMPLATES,
+            Target::Truefoundry => truefoundry::TEMPLATES,
             Target::Litellm => litellm::TEMPLATES,
             Target::Nginx => nginx::TEMPLATES,
         }
@@ -52,6 +61,8 @@ impl Target {
     pub fn render(self, cx: &Context) -> Result<Rendered, RenderError> {
         let files = match self {
             Target::Kong => kong::render(cx)?,
+            Target::Zuplo => zuplo::render(cx)?,
+            Target::Truefoundry => truefoundry::render(cx)?,
             Target::Litellm => litellm::render(cx)?,
             Target::Nginx => nginx::render(cx)?,
         };

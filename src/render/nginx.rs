@@ -135,9 +135,7 @@ pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
         protocols: if tls.min_version >= TlsVersion::V1_3 { "TLSv1.3" } else { "TLSv1.2 TLSv1.3" },
         ciphers: (!tls.ciphers.is_empty())
             .then(|| tls.ciphers.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(":")),
-        hsts: tls.hsts.as_ref().map(|h| {
-            format!("max-age={}{}", h.max_age_seconds, if h.include_subdomains { "; includeSubDomains" } else { "" })
-        }),
+        hsts: tls.hsts.as_ref().map(|h| h.header_value()),
     });
     let client_ca = policy
         .auth

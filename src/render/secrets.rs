@@ -5,7 +5,7 @@
 //! store, the reference becomes an environment variable the deploy step fills,
 //! named after the reference so two references never collide.
 
-use crate::policy::{Reference, SecretRef};
+use crate::policy::{Reference, SecretRef, TruefoundryTarget};
 
 /// How a target will obtain a secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,6 +93,16 @@ pub fn zuplo(reference: &SecretRef) -> String {
     format!("$env({})", env_name(reference))
 }
 
+/// TrueFoundry resolves `tfy-secret://TENANT:GROUP:KEY` (a secret FQN) when it uses the field.
+/// KEY is the reference's variable name ([`env_name`]: letters, digits and `_`, so never the
+/// FQN's `:` separator), the same name the other targets read: the deploy job stores each value
+/// in the policy's secret group under it.
+pub fn truefoundry(reference: &SecretRef, target: &TruefoundryTarget) -> String {
+    let key = env_name(reference);
+    debug_assert!(key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'), "{key}");
+    format!("tfy-secret://{}:{}:{key}", target.tenant, target.secret_group)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +129,22 @@ mod tests {
         assert_eq!(kong_vault(&key), "{vault://env/anthropic-api-key}");
         assert_eq!(deck_env(&key), "${{ env \"DECK_ANTHROPIC_API_KEY\" }}");
         assert_eq!(zuplo(&key), "$env(ANTHROPIC_API_KEY)");
+    }
+
+    #[test]
+    fn truefoundry_references_are_secret_fqns_in_the_policy_group() {
+        let target = TruefoundryTarget { tenant: "acme".into(), secret_group: "claude-code-prod".into() };
+        assert_eq!(
+            truefoundry(&r("env:ANTHROPIC_API_KEY"), &target),
+            "tfy-secret://acme:claude-code-prod:ANTHROPIC_API_KEY"
+        );
+        assert_eq!(
+            truefoundry(&r("vault:secret/claude-code-prod#provider_key"), &target),
+            "tfy-secret://acme:claude-code-prod:GATECTL_VAULT_SECRET_CLAUDE_CODE_PROD_PROVIDER_KEY"
+        );
+        // A key holds no FQN separator, whatever the reference holds.
+        let fqn = truefoundry(&r("k8s:ns:odd/key:with:colons"), &target);
+        assert_eq!(fqn.matches(':').count(), 3, "{fqn}");
     }
 
     #[test]
