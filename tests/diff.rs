@@ -168,6 +168,79 @@ fn reformatted_reordered_and_commented_configs_show_no_drift() {
     diff(&test, &prod, "nginx", &folder(&test, "nginx"), &[]).code(0);
 }
 
+/// Turns a rendered decK file into what `deck gateway dump` writes for the same state: ids and
+/// timestamps on every entity, the service URL split up, every default Kong fills in spelled out.
+fn as_dumped(value: &mut Value) {
+    let mut n = 0;
+    let mut stamp = |entity: &mut serde_json::Map<String, Value>| {
+        n += 1;
+        entity.insert("id".into(), Value::String(format!("5b1f3c2e-0000-4000-8000-{n:012}")));
+        entity.insert("created_at".into(), 1_763_900_000.into());
+        entity.insert("updated_at".into(), 1_763_900_000.into());
+    };
+    for service in value["services"].as_array_mut().unwrap() {
+        let service = service.as_object_mut().unwrap();
+        stamp(service);
+        let url = service.remove("url").unwrap();
+        let host = url.as_str().unwrap().trim_start_matches("https://").to_string();
+        service.extend([
+            ("protocol".into(), "https".into()),
+            ("host".into(), host.into()),
+            ("port".into(), 443.into()),
+            ("retries".into(), 5.into()),
+            ("enabled".into(), true.into()),
+        ]);
+        for route in service["routes"].as_array_mut().unwrap() {
+            let route = route.as_object_mut().unwrap();
+            stamp(route);
+            route.extend([
+                ("https_redirect_status_code".into(), 426.into()),
+                ("path_handling".into(), "v0".into()),
+                ("regex_priority".into(), 0.into()),
+                ("tags".into(), Value::Null),
+            ]);
+        }
+        for plugin in service["plugins"].as_array_mut().unwrap() {
+            let plugin = plugin.as_object_mut().unwrap();
+            stamp(plugin);
+            plugin.insert("enabled".into(), true.into());
+            plugin.insert("protocols".into(), serde_json::json!(["grpc", "grpcs", "http", "https"]));
+            if plugin["name"] == "rate-limiting" {
+                let config = plugin["config"].as_object_mut().unwrap();
+                config.extend([
+                    ("fault_tolerant".into(), true.into()),
+                    ("hide_client_headers".into(), false.into()),
+                    ("error_code".into(), 429.into()),
+                    ("hour".into(), Value::Null),
+                ]);
+            }
+        }
+    }
+    for consumer in value["consumers"].as_array_mut().unwrap() {
+        stamp(consumer.as_object_mut().unwrap());
+    }
+}
+
+#[test]
+fn a_decks_dump_of_the_same_state_shows_no_drift() {
+    let prod = example("claude-code-prod");
+    let test = Test::new();
+    assert!(deploy(&test, &prod, "kong"));
+    let yaml = folder(&test, "kong").join("kong.yaml");
+    let mut value: Value = serde_yaml_ng::from_str(&std::fs::read_to_string(&yaml).unwrap()).unwrap();
+    as_dumped(&mut value);
+    std::fs::write(&yaml, serde_yaml_ng::to_string(&value).unwrap()).unwrap();
+    diff(&test, &prod, "kong", &folder(&test, "kong"), &[]).code(0).stdout_has("carries no gatectl header");
+    // The dump's noise hides nothing: a default switched off is drift.
+    let text = std::fs::read_to_string(&yaml).unwrap().replacen("fault_tolerant: true", "fault_tolerant: false", 1);
+    std::fs::write(&yaml, text).unwrap();
+    let out = diff(&test, &prod, "kong", &folder(&test, "kong"), &["--format", "json"]).code(1);
+    assert_eq!(
+        changes(&out),
+        vec![("removed".into(), "services[claude-code-prod].plugins[rate-limiting].config.fault_tolerant".into())]
+    );
+}
+
 #[test]
 fn a_changed_limit_is_drift_named_by_its_path() {
     let prod = example("claude-code-prod");
