@@ -462,6 +462,11 @@ fn a_missing_or_unparsable_deployed_config_is_an_input_error() {
         .stderr_has("not valid YAML");
     let test = Test::new().file("n.conf", "server {\n    listen 443 ssl\n}\n");
     diff(&test, &prod, "nginx", &test.path().join("n.conf"), &[]).code(2).stderr_has("n.conf:3:1: not valid nginx");
+    // An nginx folder holding other sites too: the policy's own file is the one compared.
+    let test = Test::new();
+    assert!(deploy(&test, &prod, "nginx"));
+    std::fs::write(folder(&test, "nginx").join("other-site.conf"), "server { listen 8080; }\n").unwrap();
+    diff(&test, &prod, "nginx", &folder(&test, "nginx"), &[]).code(0);
     // A folder without its primary file.
     let test = Test::new().file("kong/kong.conf", "ssl_protocols = TLSv1.3\n");
     diff(&test, &prod, "kong", &test.path().join("kong"), &[]).code(2).stderr_has("kong.yaml");

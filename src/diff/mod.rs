@@ -198,7 +198,7 @@ pub fn read_deployed(target: Target, deployed: &Deployed, rendered: &Rendered) -
         Deployed::Path(path) if path.is_dir() => {
             let mut files = Files::new();
             for (i, name) in layout.files.iter().enumerate() {
-                let file = locate(target, path, name);
+                let file = locate(target, path, name, rendered);
                 sources.insert(name.to_string(), file.display().to_string());
                 match std::fs::read_to_string(&file) {
                     Ok(text) => {
@@ -233,9 +233,13 @@ fn layout_name(target: Target, path: &str) -> String {
     }
 }
 
-/// A layout file inside a deployed folder (nginx: the one `*.conf` there).
-fn locate(target: Target, dir: &Path, name: &str) -> PathBuf {
+/// A layout file inside a deployed folder. Nginx's is named after the policy as rendered
+/// (`<policy-name>.conf`), or is the folder's only `*.conf`.
+fn locate(target: Target, dir: &Path, name: &str, rendered: &Rendered) -> PathBuf {
     if target == Target::Nginx {
+        if let Some(named) = rendered.files.first().map(|f| dir.join(&f.path)).filter(|p| p.is_file()) {
+            return named;
+        }
         let mut confs: Vec<PathBuf> = std::fs::read_dir(dir)
             .into_iter()
             .flatten()
