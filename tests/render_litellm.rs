@@ -154,14 +154,9 @@ const HOSTILE: &[&str] = &[
     "- [a, b]: &anchor *alias !!python/object:os.system",
 ];
 
-fn hostile_add() -> String {
-    crate::test::headers_add(HOSTILE)
-}
-
 #[test]
 fn adversarial_values_arrive_as_plain_data() {
-    let policy = crate::test::fixture("base-production.yaml")
-        .replace("headers:\n", &format!("headers:\n  add:\n{}", hostile_add()));
+    let policy = crate::test::base_with_added_headers(HOSTILE);
     Test::new().file("p.yaml", &policy).args(&["lint", "p.yaml", "--today", TODAY]).run().code(0);
     let test = Test::new().file("p.yaml", &policy);
     let dir = render(&test, &test.path().join("p.yaml"));
@@ -247,7 +242,7 @@ audit:
   enabled: true
   redact_headers: [authorization, x-api-key]
 "#,
-        add = hostile_add()
+        add = crate::test::headers_add(HOSTILE)
     )
 }
 

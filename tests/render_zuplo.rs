@@ -199,15 +199,9 @@ const HOSTILE: &[&str] = &[
     "</script><!-- ]]> \\u0000",
 ];
 
-fn hostile_add() -> String {
-    crate::test::headers_add(HOSTILE)
-}
-
 #[test]
 fn adversarial_values_arrive_as_plain_data() {
-    let policy = crate::test::fixture("base-production.yaml")
-        .replace("headers:\n", &format!("headers:\n  add:\n{}", hostile_add()))
-        .replace("name: ci-bot", "name: ci-bot-x");
+    let policy = crate::test::base_with_added_headers(HOSTILE).replace("name: ci-bot", "name: ci-bot-x");
     Test::new().file("p.yaml", &policy).args(&["lint", "p.yaml", "--today", TODAY]).run().code(0);
     let test = Test::new().file("p.yaml", &policy);
     let dir = render(&test, &test.path().join("p.yaml"));
@@ -350,7 +344,7 @@ audit:
   enabled: true
   redact_headers: [authorization, x-api-key]
 "#,
-        add = hostile_add()
+        add = crate::test::headers_add(HOSTILE)
     )
 }
 

@@ -198,6 +198,11 @@ pub fn headers_add(values: &[&str]) -> String {
     values.iter().enumerate().map(|(i, v)| format!("    x-test-{i}: {}\n", serde_json::to_string(v).unwrap())).collect()
 }
 
+/// The base production fixture with `headers.add` entries `x-test-<i>: <value>`.
+pub fn base_with_added_headers(values: &[&str]) -> String {
+    fixture("base-production.yaml").replace("headers:\n", &format!("headers:\n  add:\n{}", headers_add(values)))
+}
+
 /// A port free on 127.0.0.1 right now.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
