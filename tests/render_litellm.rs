@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::stand_in::{header, stand_in, Seen};
-use crate::test::{free_port, repo, KillOnDrop, Test, TODAY};
+use crate::test::{free_port, read, repo, KillOnDrop, Test, TODAY};
 
 /// Examples LiteLLM renders; the mTLS and OAuth2 ones are refused (see below).
 const EXAMPLES: &[&str] = &["claude-code-prod", "claude-code-staging", "claude-code-dev"];
@@ -22,17 +22,7 @@ fn example(name: &str) -> PathBuf {
 
 /// Renders a policy file for litellm into `<test>/out/litellm`.
 fn render(test: &Test, policy: &Path) -> PathBuf {
-    let out = test.path().join("out");
-    let run = Command::new(env!("CARGO_BIN_EXE_gatectl"))
-        .args(["render", policy.to_str().unwrap(), "-t", "litellm", "--out", out.to_str().unwrap(), "--today", TODAY])
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}: {}", policy.display(), String::from_utf8_lossy(&run.stderr));
-    out.join("litellm")
-}
-
-fn read(dir: &Path, file: &str) -> String {
-    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    crate::test::render_to(test.path(), policy, "litellm")
 }
 
 fn yaml(text: &str) -> Value {

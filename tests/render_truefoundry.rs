@@ -59,6 +59,16 @@ fn of_type<'a>(docs: &'a [Value], kind: &str) -> Vec<&'a Value> {
     docs.iter().filter(|d| d["type"] == kind).collect()
 }
 
+/// Each rate-limit rule as (id, limit, unit), in order.
+fn rule_summary(rules: &Value) -> Vec<(&str, u64, &str)> {
+    rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap(), r["limit_to"].as_u64().unwrap(), r["unit"].as_str().unwrap()))
+        .collect()
+}
+
 #[test]
 fn golden_files_match() {
     for name in EXAMPLES {
@@ -120,14 +130,8 @@ fn the_policy_maps_to_provider_account_virtual_accounts_limits_and_logging() {
 
     // First match wins: the two consumers with their own limit, then the default per virtual account.
     let rules = &of_type(&docs, "gateway-rate-limiting-config")[0]["rules"];
-    let summary: Vec<(&str, u64, &str)> = rules
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["id"].as_str().unwrap(), r["limit_to"].as_u64().unwrap(), r["unit"].as_str().unwrap()))
-        .collect();
     assert_eq!(
-        summary,
+        rule_summary(rules),
         [
             ("claude-code-prod:consumer:team-platform", 200, "requests_per_minute"),
             ("claude-code-prod:consumer:ci-bot", 30, "requests_per_minute"),
@@ -161,14 +165,8 @@ fn tokens_per_minute_is_the_limit_only_without_a_requests_limit_and_bodies_turn_
         .replace("  warn_before_days: 14\n", "");
     let docs = documents(&render_text(&policy));
     let rules = &of_type(&docs, "gateway-rate-limiting-config")[0]["rules"];
-    let summary: Vec<(&str, u64, &str)> = rules
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| (r["id"].as_str().unwrap(), r["limit_to"].as_u64().unwrap(), r["unit"].as_str().unwrap()))
-        .collect();
     assert_eq!(
-        summary,
+        rule_summary(rules),
         [
             ("claude-code-prod:consumer:team-platform", 50000, "tokens_per_minute"),
             ("claude-code-prod:consumer:ci-bot", 30, "requests_per_minute"),

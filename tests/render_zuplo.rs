@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::stand_in::{header, stand_in, Seen};
-use crate::test::{free_port, repo, Test, TODAY};
+use crate::test::{free_port, read, repo, Test, TODAY};
 
 /// Examples Zuplo renders; the mTLS one is refused without `targets.zuplo.enterprise`.
 const EXAMPLES: &[&str] = &["claude-code-prod", "claude-code-staging", "claude-code-dev", "claude-code-oauth2"];
@@ -33,17 +33,7 @@ fn mtls_enterprise() -> String {
 
 /// Renders a policy file for zuplo into `<test>/out/zuplo`.
 fn render(test: &Test, policy: &Path) -> PathBuf {
-    let out = test.path().join("out");
-    let run = Command::new(env!("CARGO_BIN_EXE_gatectl"))
-        .args(["render", policy.to_str().unwrap(), "-t", "zuplo", "--out", out.to_str().unwrap(), "--today", TODAY])
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{}: {}", policy.display(), String::from_utf8_lossy(&run.stderr));
-    out.join("zuplo")
-}
-
-fn read(dir: &Path, file: &str) -> String {
-    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+    crate::test::render_to(test.path(), policy, "zuplo")
 }
 
 fn json(dir: &Path, file: &str) -> Value {

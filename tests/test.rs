@@ -198,6 +198,24 @@ pub fn headers_add(values: &[&str]) -> String {
     values.iter().enumerate().map(|(i, v)| format!("    x-test-{i}: {}\n", serde_json::to_string(v).unwrap())).collect()
 }
 
+/// Renders `policy` for one target into `<dir>/out/<target>` (as of [`TODAY`]) and returns that folder;
+/// a refusal fails the test.
+#[track_caller]
+pub fn render_to(dir: &std::path::Path, policy: &std::path::Path, target: &str) -> PathBuf {
+    let out = dir.join("out");
+    let run = Command::new(env!("CARGO_BIN_EXE_gatectl"))
+        .args(["render", policy.to_str().unwrap(), "-t", target, "--out", out.to_str().unwrap(), "--today", TODAY])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}: {}", policy.display(), String::from_utf8_lossy(&run.stderr));
+    out.join(target)
+}
+
+/// A rendered file's text; a missing file fails the test naming it.
+pub fn read(dir: &std::path::Path, file: &str) -> String {
+    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"))
+}
+
 /// The base production fixture with `headers.add` entries `x-test-<i>: <value>`.
 pub fn base_with_added_headers(values: &[&str]) -> String {
     fixture("base-production.yaml").replace("headers:\n", &format!("headers:\n  add:\n{}", headers_add(values)))
