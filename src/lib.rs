@@ -3,10 +3,12 @@
 //!
 //! The pipeline, in module order: [`load`] (YAML with spans) → [`policy`] (the
 //! typed model) → [`check`] (schema + [`rules`] + suppressions) → [`report`]
-//! (text, json, sarif, markdown). [`cli`] wires them to the command line.
+//! (text, json, sarif, markdown). [`cli`] dispatches to one module per command
+//! in [`commands`]; [`severity`] is shared by the layers that raise and count findings.
 
 pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod credentials;
 pub mod diff;
 pub mod load;
@@ -15,3 +17,4 @@ pub mod policy;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod severity;

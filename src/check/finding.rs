@@ -2,25 +2,8 @@
 
 use std::sync::Arc;
 
-use serde::Serialize;
-
 use crate::load::{Path, Source, Span};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Warning,
-    Error,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
-    }
-}
+pub use crate::severity::Severity;
 
 /// A second place that explains a finding (the first definition of a duplicate, the other file).
 #[derive(Clone, Debug)]

@@ -10,8 +10,7 @@ use super::finding::{Finding, Severity};
 use crate::load::{Node, Path, Segment, Source, Span};
 use crate::policy::{Policy, HEADER_PATTERN, NAME_PATTERN};
 
-pub const SCHEMA_VIOLATION: &str = "schema-violation";
-pub const UNKNOWN_KEY: &str = "unknown-key";
+pub use crate::rules::{SCHEMA_VIOLATION, UNKNOWN_KEY};
 
 /// The schema as checked in at `schema/policy.schema.json`.
 pub fn generate() -> Value {

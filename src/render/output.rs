@@ -5,39 +5,50 @@
 use std::io::Write;
 use std::path::{Component, Path};
 
-use super::Rendered;
+use super::File;
 
-/// Writes `DIR/<target>/<file>` for every rendered target, replacing each target folder whole.
-pub fn write_layout(out: &Path, rendered: &[Rendered]) -> std::io::Result<()> {
+/// One folder of a render layout: its path relative to the output folder (`kong`, or
+/// `<policy>/kong` when several policies are rendered) and the files in it.
+pub struct Folder<'a> {
+    pub path: String,
+    pub files: &'a [File],
+}
+
+/// Writes `DIR/<folder>/<file>` for every folder, replacing each folder whole.
+pub fn write_layout(out: &Path, folders: &[Folder]) -> std::io::Result<()> {
     std::fs::create_dir_all(out)?;
     let staging = tempfile::Builder::new().prefix(".gatectl-staging-").tempdir_in(out)?;
-    for target in rendered {
-        for file in &target.files {
-            let relative = Path::new(&file.path);
-            // Paths come from gatectl's own renderers; refuse anything that could escape the folder.
-            if relative.components().any(|c| !matches!(c, Component::Normal(_))) {
-                return Err(std::io::Error::other(format!(
-                    "refusing to write outside the output folder: {}",
-                    file.path
-                )));
-            }
-            let path = staging.path().join(target.target.as_str()).join(relative);
+    for folder in folders {
+        check_relative(&folder.path)?;
+        for file in folder.files {
+            check_relative(&file.path)?;
+            let path = staging.path().join(&folder.path).join(&file.path);
             std::fs::create_dir_all(path.parent().expect("a joined path has a parent"))?;
             let mut handle = std::fs::File::create(&path)?;
             handle.write_all(file.contents.as_bytes())?;
             handle.sync_all()?;
         }
     }
-    for target in rendered {
-        let name = target.target.as_str();
-        let live = out.join(name);
+    for (i, folder) in folders.iter().enumerate() {
+        let live = out.join(&folder.path);
         if live.exists() {
             // Move the old folder into staging; it is deleted with it.
-            std::fs::rename(&live, staging.path().join(format!("{name}.previous")))?;
+            std::fs::rename(&live, staging.path().join(format!(".previous-{i}")))?;
         }
-        std::fs::rename(staging.path().join(name), &live)?;
+        if let Some(parent) = live.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::rename(staging.path().join(&folder.path), &live)?;
     }
     staging.close()
+}
+
+/// Paths come from gatectl's own renderers; refuse anything that could escape the folder.
+fn check_relative(path: &str) -> std::io::Result<()> {
+    if path.is_empty() || Path::new(path).components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(std::io::Error::other(format!("refusing to write outside the output folder: {path}")));
+    }
+    Ok(())
 }
 
 /// Writes one file atomically (temp file in the same folder, then rename) with the given mode.
@@ -61,18 +72,20 @@ pub fn write_file_atomic(path: &Path, contents: &[u8], mode: u32) -> std::io::Re
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::{File, Target};
+    fn nginx(files: &[File]) -> Vec<Folder<'_>> {
+        vec![Folder { path: "nginx".into(), files }]
+    }
 
-    fn rendered(contents: &str) -> Vec<Rendered> {
-        vec![Rendered { target: Target::Nginx, files: vec![File { path: "p.conf".into(), contents: contents.into() }] }]
+    fn rendered(contents: &str) -> Vec<File> {
+        vec![File { path: "p.conf".into(), contents: contents.into() }]
     }
 
     #[test]
     fn a_second_render_replaces_the_folder_whole() {
         let dir = tempfile::tempdir().unwrap();
-        write_layout(dir.path(), &rendered("one")).unwrap();
+        write_layout(dir.path(), &nginx(&rendered("one"))).unwrap();
         std::fs::write(dir.path().join("nginx/stale.conf"), "old").unwrap();
-        write_layout(dir.path(), &rendered("two")).unwrap();
+        write_layout(dir.path(), &nginx(&rendered("two"))).unwrap();
         assert_eq!(std::fs::read_to_string(dir.path().join("nginx/p.conf")).unwrap(), "two");
         assert!(!dir.path().join("nginx/stale.conf").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
@@ -82,10 +95,9 @@ mod tests {
     #[test]
     fn paths_outside_the_folder_are_refused_and_nothing_changes() {
         let dir = tempfile::tempdir().unwrap();
-        write_layout(dir.path(), &rendered("one")).unwrap();
-        let evil =
-            vec![Rendered { target: Target::Nginx, files: vec![File { path: "../x".into(), contents: "x".into() }] }];
-        assert!(write_layout(dir.path(), &evil).is_err());
+        write_layout(dir.path(), &nginx(&rendered("one"))).unwrap();
+        let evil = vec![File { path: "../x".into(), contents: "x".into() }];
+        assert!(write_layout(dir.path(), &nginx(&evil)).is_err());
         assert_eq!(std::fs::read_to_string(dir.path().join("nginx/p.conf")).unwrap(), "one");
         assert!(!dir.path().join("x").exists());
     }

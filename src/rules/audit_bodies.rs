@@ -1,6 +1,6 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
 use crate::policy::Pack;
+use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
     id: "audit-bodies",
@@ -52,9 +52,10 @@ fn check(cx: &Context) -> Vec<Violation> {
 mod tests {
     use std::collections::BTreeSet;
 
-    use crate::check::{Options, Severity};
+    use crate::check::Options;
     use crate::policy::Pack;
     use crate::rules::testing::{base_with, lines, run, run_with, BASE};
+    use crate::severity::Severity;
 
     #[test]
     fn base_passes() {

@@ -1,5 +1,5 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
+use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
     id: "audit-redaction",

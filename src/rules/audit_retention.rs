@@ -1,6 +1,6 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
 use crate::policy::Pack;
+use crate::severity::Severity;
 
 /// 7 years: the seed's retention for SOC2/HIPAA audit logs.
 const COMPLIANCE_DAYS: u32 = 2555;
@@ -78,9 +78,10 @@ fn check(cx: &Context) -> Vec<Violation> {
 mod tests {
     use std::collections::BTreeSet;
 
-    use crate::check::{Options, Severity};
+    use crate::check::Options;
     use crate::policy::Pack;
     use crate::rules::testing::{base_with, lines, run, run_with, BASE};
+    use crate::severity::Severity;
 
     const DAYS: &str = "  retention_days: 2555";
 

@@ -1,6 +1,6 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
 use crate::policy::AuthMethod;
+use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
     id: "auth-none",

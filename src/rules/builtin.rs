@@ -2,11 +2,12 @@
 //! have IDs and docs like every rule, but no check of their own.
 
 use super::{Check, Rule};
-use crate::check::schema::{SCHEMA_VIOLATION, UNKNOWN_KEY};
-use crate::check::Severity;
+use crate::severity::Severity;
 
 pub const INPUT_UNREADABLE: &str = "input-unreadable";
 pub const YAML_SYNTAX: &str = "yaml-syntax";
+pub const SCHEMA_VIOLATION: &str = "schema-violation";
+pub const UNKNOWN_KEY: &str = "unknown-key";
 pub const SUPPRESSION_INVALID: &str = "suppression-invalid";
 pub const SUPPRESSION_UNUSED: &str = "suppression-unused";
 

@@ -1,7 +1,7 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
 use crate::load::Path;
 use crate::policy::AuthMethod;
+use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
     id: "consumer-credential-kind",

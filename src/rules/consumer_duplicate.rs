@@ -1,8 +1,8 @@
 use std::collections::HashMap;
 
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
 use crate::load::Path;
+use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
     id: "consumer-duplicate",

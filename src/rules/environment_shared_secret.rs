@@ -1,9 +1,9 @@
 use std::collections::BTreeMap;
 
 use super::{Check, Context, Rule, SetViolation, Violation};
-use crate::check::Severity;
 use crate::load::Path;
 use crate::policy::Environment;
+use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
     id: "environment-shared-secret",

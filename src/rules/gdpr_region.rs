@@ -1,6 +1,6 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
 use crate::policy::Pack;
+use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
     id: "gdpr-region",

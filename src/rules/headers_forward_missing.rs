@@ -1,5 +1,5 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
+use crate::severity::Severity;
 
 /// Headers the seed marks required, with the severity of leaving them out.
 const NEEDED: &[(&str, Severity, &str)] = &[
@@ -57,8 +57,8 @@ fn check(cx: &Context) -> Vec<Violation> {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::Severity;
     use crate::rules::testing::{base_with, lines, run, BASE};
+    use crate::severity::Severity;
 
     const FORWARD: &str =
         "  forward: [anthropic-version, anthropic-beta, anthropic-client-version, content-type, accept]\n";

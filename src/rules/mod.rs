@@ -10,9 +10,9 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::check::Severity;
 use crate::load::{Node, Path, Source, Span};
 use crate::policy::{Environment, Pack, Policy};
+use crate::severity::Severity;
 
 mod alerts_missing;
 mod audit_bodies;
@@ -50,7 +50,9 @@ mod tls_missing;
 mod tls_weak_cipher;
 mod upstream_plain_http;
 
-pub use builtin::{INPUT_UNREADABLE, SUPPRESSION_INVALID, SUPPRESSION_UNUSED, YAML_SYNTAX};
+pub use builtin::{
+    INPUT_UNREADABLE, SCHEMA_VIOLATION, SUPPRESSION_INVALID, SUPPRESSION_UNUSED, UNKNOWN_KEY, YAML_SYNTAX,
+};
 
 /// Every rule, in the order `gatectl rules` lists them. IDs are stable and never reused.
 pub static RULES: &[&Rule] = &[

@@ -1,6 +1,6 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
 use crate::policy::AuthMethod;
+use crate::severity::Severity;
 
 const MAX_DAYS: u32 = 90;
 
@@ -65,9 +65,9 @@ fn check(cx: &Context) -> Vec<Violation> {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::Severity;
     use crate::rules::mtls_incomplete::tests::mtls_base;
     use crate::rules::testing::{lines, run, BASE};
+    use crate::severity::Severity;
 
     #[test]
     fn ninety_days_and_other_methods_pass() {

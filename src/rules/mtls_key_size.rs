@@ -1,6 +1,6 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
 use crate::policy::AuthMethod;
+use crate::severity::Severity;
 
 const MIN_RSA_BITS: u32 = 4096;
 const MIN_EC_BITS: u32 = 256;
@@ -81,9 +81,9 @@ fn check(cx: &Context) -> Vec<Violation> {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::Severity;
     use crate::rules::mtls_incomplete::tests::mtls_base;
     use crate::rules::testing::{lines, run, BASE};
+    use crate::severity::Severity;
 
     #[test]
     fn strong_sizes_and_other_methods_pass() {

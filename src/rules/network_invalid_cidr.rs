@@ -1,8 +1,8 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
 use crate::load::Path;
+use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
     id: "network-invalid-cidr",

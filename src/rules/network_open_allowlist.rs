@@ -1,7 +1,7 @@
 use super::network_invalid_cidr::{parse_cidr, CidrError};
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
 use crate::load::Path;
+use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
     id: "network-open-allowlist",

@@ -1,6 +1,6 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
 use crate::policy::AuthMethod;
+use crate::severity::Severity;
 
 const MIN_MINUTES: u32 = 15;
 const MAX_MINUTES: u32 = 60;

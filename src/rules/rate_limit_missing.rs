@@ -1,5 +1,5 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
+use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
     id: "rate-limit-missing",
@@ -59,8 +59,8 @@ fn check(cx: &Context) -> Vec<Violation> {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::Severity;
     use crate::rules::testing::{base_with, lines, run, BASE};
+    use crate::severity::Severity;
 
     const LIMITS: &str = "  requests_per_minute: 100\n  tokens_per_minute: 400000\n";
 

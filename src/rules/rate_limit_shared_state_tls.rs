@@ -1,5 +1,5 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
+use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
     id: "rate-limit-shared-state-tls",
@@ -65,8 +65,8 @@ fn check(cx: &Context) -> Vec<Violation> {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::Severity;
     use crate::rules::testing::{base_with, lines, run, BASE};
+    use crate::severity::Severity;
 
     fn with_state(url: &str, password: bool) -> String {
         let password = if password { "\n  shared_state_password: env:REDIS_PASSWORD" } else { "" };

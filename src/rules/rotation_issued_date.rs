@@ -1,7 +1,7 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
 use crate::load::Path;
 use crate::policy::AuthMethod;
+use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
     id: "rotation-issued-date",
@@ -78,8 +78,9 @@ mod tests {
 
     use chrono::NaiveDate;
 
-    use crate::check::{Options, Severity};
+    use crate::check::Options;
     use crate::rules::testing::{base_with, lines, run, run_with, BASE};
+    use crate::severity::Severity;
 
     const ROTATION: &str = "rotation:\n  max_key_age_days: 90\n  warn_before_days: 7\n";
 

@@ -1,9 +1,9 @@
 use chrono::{Days, NaiveDate};
 
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
 use crate::load::Path;
 use crate::policy::Consumer;
+use crate::severity::Severity;
 
 pub static EXPIRED_RULE: Rule = Rule {
     id: "rotation-key-expired",

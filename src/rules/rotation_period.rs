@@ -1,6 +1,6 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
 use crate::policy::AuthMethod;
+use crate::severity::Severity;
 
 /// The seeds' maximum key age.
 const MAX_DAYS: u32 = 90;
@@ -54,8 +54,8 @@ fn check(cx: &Context) -> Vec<Violation> {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::Severity;
     use crate::rules::testing::{base_with, lines, run, BASE};
+    use crate::severity::Severity;
 
     const ROTATION: &str = "rotation:\n  max_key_age_days: 90\n  warn_before_days: 7\n";
 

@@ -1,8 +1,8 @@
 use super::{Check, Rule, Violation};
-use crate::check::Severity;
 use crate::credentials;
 use crate::load::{Node, NodeKind, Path, Source, Span};
 use crate::policy::SCHEMES;
+use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
     id: "secret-inline",

@@ -1,7 +1,7 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
 use crate::credentials;
 use crate::policy::{ReferenceError, SCHEMES};
+use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
     id: "secret-reference-invalid",

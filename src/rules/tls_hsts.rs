@@ -1,5 +1,5 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
+use crate::severity::Severity;
 
 /// One year, the value in the seed's nginx example.
 const MIN_MAX_AGE: u64 = 31_536_000;
@@ -80,8 +80,8 @@ fn check(cx: &Context) -> Vec<Violation> {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::Severity;
     use crate::rules::testing::{base_with, lines, run, BASE};
+    use crate::severity::Severity;
 
     const HSTS: &str = "    hsts:\n      max_age_seconds: 31536000\n      include_subdomains: true\n";
 

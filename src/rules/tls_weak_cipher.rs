@@ -1,6 +1,6 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
 use crate::load::Path;
+use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
     id: "tls-weak-cipher",

@@ -1,5 +1,5 @@
 use super::{Check, Context, Rule, Violation};
-use crate::check::Severity;
+use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
     id: "upstream-plain-http",
@@ -51,8 +51,8 @@ fn check(cx: &Context) -> Vec<Violation> {
 
 #[cfg(test)]
 mod tests {
-    use crate::check::Severity;
     use crate::rules::testing::{base_with, lines, run, BASE};
+    use crate::severity::Severity;
 
     const URL: &str = "url: https://api.anthropic.com";
 
