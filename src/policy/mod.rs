@@ -282,6 +282,10 @@ pub struct OAuth2 {
     #[serde(default)]
     #[schemars(extend("format" = "uri"))]
     pub jwks_url: Option<String>,
+    /// The IdP's JWKS document as a reference (`file:/abs/jwks.json`, `env:NAME`, …), for targets
+    /// that cannot fetch `jwks_url` themselves: filled in at deploy time, never at render time.
+    #[serde(default)]
+    pub jwks_file: Option<SecretRef>,
     #[serde(default)]
     pub audience: Option<String>,
     #[serde(default)]
@@ -383,6 +387,30 @@ pub struct RateLimits {
     pub shared_state: Option<String>,
     #[serde(default)]
     pub shared_state_password: Option<SecretRef>,
+    /// What a gateway does when `shared_state` cannot be reached: `allow` lets requests through
+    /// uncounted (authentication and the allowlist still apply), `deny` refuses them.
+    #[serde(default)]
+    pub shared_state_failure: SharedStateFailure,
+}
+
+/// The behaviour when the rate-limit Redis is unreachable.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SharedStateFailure {
+    /// Fail open: a counter outage must not become a gateway outage.
+    #[default]
+    Allow,
+    /// Fail closed: refuse requests that cannot be counted.
+    Deny,
+}
+
+impl SharedStateFailure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SharedStateFailure::Allow => "allow",
+            SharedStateFailure::Deny => "deny",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -553,6 +581,13 @@ impl Policy {
                 path: Path::parse("listener.tls.private_key"),
                 reference: &tls.private_key,
                 confidential: true,
+            });
+        }
+        if let Some(jwks) = self.auth.oauth2.as_ref().and_then(|o| o.jwks_file.as_ref()) {
+            fields.push(SecretField {
+                path: Path::parse("auth.oauth2.jwks_file"),
+                reference: jwks,
+                confidential: false,
             });
         }
         if let Some(ca) = self.auth.mtls.as_ref().and_then(|m| m.ca_certificate.as_ref()) {
