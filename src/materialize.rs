@@ -71,9 +71,15 @@ fn nginx_value(path: &str, value: &str) -> Result<String, MaterializeError> {
     Ok(format!("\"{value}\""))
 }
 
-/// Writes `consumers.map` and `upstream-key.conf` for the nginx target into its secrets folder
+/// What materialize will write: every secret resolved, nothing written yet (so a set of policies
+/// is resolved whole before any file changes).
+pub struct Plan {
+    files: Vec<(PathBuf, String, usize)>,
+}
+
+/// Resolves `consumers.map` and `upstream-key.conf` for the nginx target, in its secrets folder
 /// (`root` prefixes it, for staging on another machine; `None` writes in place).
-pub fn nginx(policy: &Policy, root: Option<&Path>) -> Result<Vec<Written>, MaterializeError> {
+pub fn nginx(policy: &Policy, root: Option<&Path>) -> Result<Plan, MaterializeError> {
     let dir = PathBuf::from(nginx::secrets_dir(policy));
     let dir = match root {
         Some(root) => root.join(dir.strip_prefix("/").unwrap_or(&dir)),
@@ -114,8 +120,8 @@ pub fn nginx(policy: &Policy, root: Option<&Path>) -> Result<Vec<Written>, Mater
     // Certificates and keys nginx cannot read from their reference (anything but file:).
     let tls = policy.listener.as_ref().and_then(|l| l.tls.as_ref());
     let material = [
-        ("listener.tls.certificate", tls.map(|t| &t.certificate), SERVER_CERT),
-        ("listener.tls.private_key", tls.map(|t| &t.private_key), SERVER_KEY),
+        ("listener.tls.certificate", tls.and_then(|t| t.certificate.as_ref()), SERVER_CERT),
+        ("listener.tls.private_key", tls.and_then(|t| t.private_key.as_ref()), SERVER_KEY),
         ("auth.mtls.ca_certificate", policy.auth.mtls.as_ref().and_then(|m| m.ca_certificate.as_ref()), CLIENT_CA),
     ];
     for (path, reference, file) in material {
@@ -125,9 +131,13 @@ pub fn nginx(policy: &Policy, root: Option<&Path>) -> Result<Vec<Written>, Mater
         }
     }
 
+    Ok(Plan { files: files.into_iter().map(|(file, contents, entries)| (dir.join(file), contents, entries)).collect() })
+}
+
+/// Writes a plan's files, each atomically with mode 0600.
+pub fn write(plan: Plan) -> Result<Vec<Written>, MaterializeError> {
     let mut written = Vec::new();
-    for (file, contents, entries) in files {
-        let path = dir.join(file);
+    for (path, contents, entries) in plan.files {
         write_file_atomic(&path, contents.as_bytes(), 0o600)
             .map_err(|source| MaterializeError::Write { file: path.display().to_string(), source })?;
         written.push(Written { path, entries });

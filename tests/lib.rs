@@ -1,16 +1,21 @@
 //! Integration tests: each module drives the real `gatectl` binary.
 
 mod diff;
+mod discovery;
+mod docs;
 mod examples;
 mod exit_codes;
 mod formats;
+mod gaps;
 mod hostile;
+mod init;
 mod injection;
 mod lint;
 mod materialize;
 mod nginx_live;
 mod readme;
 mod render;
+mod render_json;
 mod render_kong;
 mod render_litellm;
 mod render_truefoundry;
@@ -18,6 +23,8 @@ mod render_zuplo;
 mod rules;
 mod schema;
 mod secrets;
+mod sets;
+mod shell;
 mod stand_in;
 mod suppression;
 mod test;

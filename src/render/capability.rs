@@ -5,7 +5,7 @@
 //! that silently does less than the policy says.
 
 use super::Target;
-use crate::policy::{AuthMethod, Policy};
+use crate::policy::{AcceptedGap, AuthMethod, Policy};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Feature {
@@ -62,6 +62,26 @@ impl Feature {
             Feature::TlsFloor => "listener.tls.min_version",
             Feature::Hsts => "listener.tls.hsts",
             Feature::AuditLog => "audit (with redaction)",
+            Feature::HeaderForwarding => "headers.forward",
+            Feature::DefaultAnthropicVersion => "upstream.anthropic_version",
+            Feature::ModelAllowlist => "upstream.models",
+            Feature::Streaming => "streaming.sse",
+        }
+    }
+
+    /// The policy field a gap of this feature is accepted by (`targets.<t>.accept_gaps[].field`).
+    pub fn path(self) -> &'static str {
+        match self {
+            Feature::ApiKeyAuth | Feature::OAuth2 | Feature::Mtls => "auth.method",
+            Feature::PerConsumerKeys => "consumers[].key",
+            Feature::RequestsPerMinute => "rate_limits.requests_per_minute",
+            Feature::TokensPerMinute => "rate_limits.tokens_per_minute",
+            Feature::Burst => "rate_limits.burst",
+            Feature::ClusterWideLimits => "rate_limits.shared_state",
+            Feature::IpAllowlist => "network.ip_allowlist",
+            Feature::TlsFloor => "listener.tls.min_version",
+            Feature::Hsts => "listener.tls.hsts",
+            Feature::AuditLog => "audit",
             Feature::HeaderForwarding => "headers.forward",
             Feature::DefaultAnthropicVersion => "upstream.anthropic_version",
             Feature::ModelAllowlist => "upstream.models",
@@ -240,6 +260,21 @@ pub struct Gap {
 }
 
 impl Gap {
+    /// One line of render's per-target list: the field a user accepts it by, then what the target does.
+    pub fn line(&self) -> String {
+        match self.support {
+            Support::Approximated(how) => format!("{}: approximated: {how}", self.feature.path()),
+            Support::Unsupported(why) => format!("{}: not enforced: {why}", self.feature.path()),
+            Support::Native => format!("{}: enforced", self.feature.path()),
+        }
+    }
+
+    /// The policy's acceptance of this gap, if its target's settings hold one.
+    pub fn accepted<'p>(&self, policy: &'p Policy) -> Option<&'p AcceptedGap> {
+        let accepted = policy.targets.accepted_gaps(self.target)?;
+        accepted.iter().find(|a| a.field.0 == self.feature.path())
+    }
+
     pub fn message(&self) -> String {
         match self.support {
             Support::Approximated(how) => format!("{}: `{}` is approximated: {how}", self.target, self.feature.field()),
@@ -259,14 +294,26 @@ pub fn gaps(policy: &Policy, target: Target) -> Vec<Gap> {
         .collect()
 }
 
-/// `gatectl targets`: the matrix as a markdown table (also pasted in the README).
-pub fn matrix() -> String {
-    let targets = Target::ALL;
-    let mut out = format!(
-        "| policy field | {} |\n|---|{}\n",
-        targets.map(|t| t.as_str()).join(" | "),
-        "---|".repeat(targets.len())
-    );
+/// The acceptances under `targets.<target>.accept_gaps` that match no gap of the policy, by index.
+pub fn unused_acceptances(policy: &Policy, target: Target) -> Vec<(usize, &AcceptedGap)> {
+    let gaps = gaps(policy, target);
+    let accepted = policy.targets.accepted_gaps(target).unwrap_or_default();
+    accepted.iter().enumerate().filter(|(_, a)| !gaps.iter().any(|g| g.feature.path() == a.field.0)).collect()
+}
+
+/// Every field a gap can be accepted by, each once, in matrix order: the schema's list.
+pub fn gap_fields() -> Vec<&'static str> {
+    let mut fields: Vec<&str> = Feature::ALL.iter().map(|f| f.path()).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    fields.retain(|f| seen.insert(*f));
+    fields
+}
+
+/// `gatectl targets`: the matrix as a markdown table, one column per target (all five are pasted
+/// in the README).
+pub fn matrix(targets: &[Target]) -> String {
+    let names: Vec<&str> = targets.iter().map(|t| t.as_str()).collect();
+    let mut out = format!("| policy field | {} |\n|---|{}\n", names.join(" | "), "---|".repeat(targets.len()));
     for feature in Feature::ALL {
         let cells: Vec<String> = targets
             .iter()
@@ -287,7 +334,9 @@ mod tests {
 
     #[test]
     fn the_matrix_has_a_row_per_feature() {
-        assert_eq!(matrix().lines().count(), Feature::ALL.len() + 2);
+        assert_eq!(matrix(&Target::ALL).lines().count(), Feature::ALL.len() + 2);
+        let kong = matrix(&[Target::Kong]);
+        assert!(kong.starts_with("| policy field | kong |\n|---|---|\n"), "{kong}");
     }
 
     #[test]

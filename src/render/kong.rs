@@ -16,7 +16,7 @@ use serde_json::{json, Map, Value};
 
 use super::yaml::to_yaml;
 use super::{secrets, Context, File, RenderError, Target};
-use crate::policy::{AuthMethod, KongEdition, Policy, RateLimitKey, RateLimits, Reference, SecretRef, TlsVersion};
+use crate::policy::{AuthMethod, KongEdition, Policy, RateLimitKey, RateLimits, Reference, SecretRef};
 
 pub const YAML_TEMPLATE: &str = "kong/kong.yaml.j2";
 pub const CONF_TEMPLATE: &str = "kong/kong.conf.j2";
@@ -354,7 +354,8 @@ fn conf_settings(policy: &Policy) -> Result<Vec<Setting>, RenderError> {
         set("Clients connect here.", "proxy_listen", format!("{address}:{}{ssl}", listener.port));
         if let Some(tls) = &listener.tls {
             set("`custom`: otherwise Kong ignores ssl_protocols and ssl_ciphers.", "ssl_cipher_suite", "custom".into());
-            let protocols = if tls.min_version >= TlsVersion::V1_3 { "TLSv1.3" } else { "TLSv1.2 TLSv1.3" };
+            let (certificate, private_key) = super::requirements::server_certificate(tls, Target::Kong)?;
+            let protocols = super::tls_protocols(Target::Kong, tls.min_version)?;
             set("The policy's TLS floor.", "ssl_protocols", protocols.into());
             let ciphers: Vec<&str> = if tls.ciphers.is_empty() {
                 DEFAULT_TLS12_CIPHERS.to_vec()
@@ -367,9 +368,9 @@ fn conf_settings(policy: &Policy) -> Result<Vec<Setting>, RenderError> {
             set(
                 "A path, or a vault reference Kong resolves at start.",
                 "ssl_cert",
-                conf_secret("listener.tls.certificate", &tls.certificate)?,
+                conf_secret("listener.tls.certificate", certificate)?,
             );
-            set("", "ssl_cert_key", conf_secret("listener.tls.private_key", &tls.private_key)?);
+            set("", "ssl_cert_key", conf_secret("listener.tls.private_key", private_key)?);
         }
     }
     if policy.upstream.url.starts_with("https://") {

@@ -2,9 +2,26 @@
 
 use crate::check::{Report, Severity};
 
-/// Escapes a table cell: pipes, line breaks and backticks cannot break out of it.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ").replace('`', "'")
+/// Escapes a table cell: pipes and line breaks cannot break out of it. Backticks are kept, so
+/// `field` names show as code; an odd number of them (one unmatched) is escaped instead, so it
+/// cannot turn the rest of the row into code.
+pub fn cell(text: &str) -> String {
+    let text = text.replace('|', "\\|").replace(['\n', '\r'], " ");
+    if text.matches('`').count() % 2 == 1 {
+        text.replace('`', "\\`")
+    } else {
+        text
+    }
+}
+
+/// A code span in a table cell that holds any text: a fence longer than any backtick run inside,
+/// padded when the text starts or ends with one; pipes escaped, line breaks as spaces.
+pub fn code(text: &str) -> String {
+    let text = text.replace('|', "\\|").replace(['\n', '\r'], " ");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 pub fn render(report: &Report) -> String {
@@ -20,7 +37,7 @@ pub fn render(report: &Report) -> String {
     let owners: Vec<String> = report
         .policies
         .iter()
-        .filter_map(|p| p.policy.owner.as_ref().map(|o| format!("`{}`: {}", cell(&p.source.name), cell(o))))
+        .filter_map(|p| p.policy.owner.as_ref().map(|o| format!("{}: {}", code(&p.source.name), cell(o))))
         .collect();
     if !owners.is_empty() {
         out.push_str(&format!("Owners: {}\n\n", owners.join(", ")));
@@ -34,10 +51,10 @@ pub fn render(report: &Report) -> String {
                 message.push_str(&format!("<br>_{}_", cell(help)));
             }
             out.push_str(&format!(
-                "| {} | `{}` | `{}` | {} |\n",
+                "| {} | `{}` | {} | {} |\n",
                 f.severity.as_str(),
                 f.rule,
-                cell(&super::location(f)),
+                code(&super::location(f)),
                 message
             ));
         }
@@ -50,13 +67,31 @@ pub fn render(report: &Report) -> String {
         ));
         for f in suppressed {
             out.push_str(&format!(
-                "| `{}` | `{}` | {} |\n",
+                "| `{}` | {} | {} |\n",
                 f.rule,
-                cell(&super::location(f)),
+                code(&super::location(f)),
                 cell(f.suppressed.as_deref().unwrap_or_default())
             ));
         }
         out.push_str("\n</details>\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cell, code};
+
+    #[test]
+    fn cells_keep_backticks_unless_one_is_unmatched() {
+        assert_eq!(cell("`min_version` is below 1.2 | x"), "`min_version` is below 1.2 \\| x");
+        assert_eq!(cell("a ` b"), "a \\` b");
+    }
+
+    #[test]
+    fn code_spans_hold_any_text() {
+        assert_eq!(code("a.yaml:1:2"), "`a.yaml:1:2`");
+        assert_eq!(code("x``y"), "```x``y```");
+        assert_eq!(code("`x"), "`` `x ``");
+    }
 }

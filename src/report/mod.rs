@@ -1,8 +1,10 @@
 //! Report: findings are data; each output format is one file that only formats them.
 
 pub mod diff;
-mod json;
-mod markdown;
+pub mod docs;
+pub mod json;
+pub mod markdown;
+pub mod render;
 mod sarif;
 mod text;
 
@@ -74,17 +76,16 @@ pub fn rules_table() -> String {
     out
 }
 
-/// `gatectl explain ID`.
+/// `gatectl explain ID`: the rule's documentation, with its source quoted (the seed documents
+/// are not shipped; docs/checklist.md holds every rule's).
 pub fn explain(rule: &Rule) -> String {
     let mut out = format!("# {} — {}\n\nSeverity: {}\n", rule.id, rule.title, rule.severity.as_str());
-    if !rule.seed.is_empty() {
-        out.push_str(&format!("Source: {}\n", rule.seed));
-    }
     if !rule.packs.is_empty() {
         out.push_str(&format!("Compliance packs: {}\n", rule.packs));
     }
     out.push('\n');
+    out.push_str(&docs::source(rule));
     out.push_str(rule.docs.trim());
-    out.push('\n');
+    out.push_str(&format!("\n\nEvery rule and its source: docs/checklist.md#{}\n", rule.id));
     out
 }
