@@ -21,3 +21,4 @@ mod secrets;
 mod stand_in;
 mod suppression;
 mod test;
+mod test_servers;
