@@ -1,5 +1,6 @@
 //! Integration tests: each module drives the real `gatectl` binary.
 
+mod alerts;
 mod diff;
 mod examples;
 mod exit_codes;

@@ -82,12 +82,16 @@ fn schemas() -> Option<Schemas> {
         eprintln!("skipped: no Kong schemas in {}", dir.display());
         return None;
     };
-    Some(Schemas::new(declarative, plugins))
+    let mut schemas = Schemas::new(declarative, plugins);
+    schemas.published = published_schemas(&dir.join("kong-docs-3.10"));
+    Some(schemas)
 }
 
 struct Schemas {
     declarative: jsonschema::Validator,
     plugins: Value,
+    /// Plugins checked against Kong's published schema instead (see [`PUBLISHED`]).
+    published: Vec<(&'static str, jsonschema::Validator)>,
 }
 
 impl Schemas {
@@ -101,7 +105,7 @@ impl Schemas {
             closed_objects(&declarative["definitions"][entity], &format!("#/definitions/{entity}"), &mut open);
         }
         assert!(open.is_empty(), "decK schema objects that accept unknown fields: {open:?}");
-        Schemas { declarative: compile(&declarative), plugins }
+        Schemas { declarative: compile(&declarative), plugins, published: Vec::new() }
     }
 
     fn definition(&self, name: &str) -> Option<&Value> {
@@ -144,6 +148,13 @@ impl Schemas {
         }
         for (at, p) in &plugins {
             let name = p["name"].as_str().unwrap_or_default();
+            if let Some((_, validator)) = self.published.iter().find(|(plugin, _)| *plugin == name) {
+                let config = p.get("config").cloned().unwrap_or(json!({}));
+                out.extend(
+                    validator.iter_errors(&config).map(|e| format!("{at}/config{}: {e}", e.instance_path().as_str())),
+                );
+                continue;
+            }
             let Some(definition) = self.definition(name) else {
                 out.push(format!("{at}: no schema for plugin `{name}`"));
                 continue;
@@ -177,6 +188,35 @@ impl Schemas {
             }
         }
         out
+    }
+}
+
+/// Plugins gatectl renders whose schema is Kong's own published one (`kong-docs-3.10/`), by file.
+const PUBLISHED: &[(&str, &str)] = &[("prometheus", "Prometheus.json")];
+
+/// A validator for each published plugin's `config`, with unknown keys rejected: the published
+/// schemas do not say `additionalProperties: false` themselves.
+fn published_schemas(dir: &std::path::Path) -> Vec<(&'static str, jsonschema::Validator)> {
+    PUBLISHED
+        .iter()
+        .map(|(plugin, file)| {
+            let text = std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+            let mut config = serde_json::from_str::<Value>(&text).unwrap()["properties"]["config"].clone();
+            close(&mut config);
+            (*plugin, compile(&config))
+        })
+        .collect()
+}
+
+/// Adds `additionalProperties: false` to every object schema that lists its properties.
+fn close(schema: &mut Value) {
+    if let Some(map) = schema.as_object_mut() {
+        if map.contains_key("properties") && !map.contains_key("additionalProperties") {
+            map.insert("additionalProperties".into(), json!(false));
+        }
+        map.values_mut().for_each(close);
+    } else if let Some(items) = schema.as_array_mut() {
+        items.iter_mut().for_each(close);
     }
 }
 
@@ -485,7 +525,15 @@ fn adversarial_header_values_arrive_as_plain_data() {
     let names: Vec<&str> = plugins.iter().map(|p| p["name"].as_str().unwrap()).collect();
     assert_eq!(
         names,
-        ["key-auth", "ip-restriction", "rate-limiting", "request-transformer", "response-transformer", "file-log"]
+        [
+            "key-auth",
+            "ip-restriction",
+            "rate-limiting",
+            "request-transformer",
+            "response-transformer",
+            "file-log",
+            "prometheus"
+        ]
     );
     let config = &plugins[3]["config"];
     let added: Vec<&str> = config["add"]["headers"].as_array().unwrap().iter().map(|h| h.as_str().unwrap()).collect();
@@ -606,4 +654,27 @@ fn streaming_routes_are_unbuffered_and_credentials_never_go_upstream_or_into_the
         plugin("rate-limiting")["config"]["redis"]["password"],
         "{vault://env/gatectl-vault-secret-claude-code-prod-redis-password}"
     );
+}
+
+#[test]
+fn the_prometheus_plugin_records_what_the_alert_rules_read_and_fits_kongs_published_schema() {
+    let Some(schemas) = schemas() else { return };
+    let doc = parse(&render_example("claude-code-prod").yaml);
+    let plugins = doc["services"][0]["plugins"].as_array().unwrap();
+    let at = plugins.iter().position(|p| p["name"] == "prometheus").expect("a prometheus plugin");
+    assert_eq!(
+        plugins[at]["config"],
+        json!({"status_code_metrics": true, "latency_metrics": true, "per_consumer": true})
+    );
+    assert_eq!(schemas.violations(&doc), Vec::<String>::new());
+    // Negative controls: an unknown key and a wrong type are caught.
+    for (key, value) in [("status_codes", json!(true)), ("latency_metrics", json!("yes"))] {
+        let mut broken = doc.clone();
+        broken["services"][0]["plugins"][at]["config"][key] = value;
+        let violations = schemas.violations(&broken);
+        assert!(violations.iter().any(|v| v.contains("/config")), "{key}: {violations:?}");
+    }
+    // Without alerts in the policy, no plugin.
+    let dev = render_example("claude-code-dev").yaml;
+    assert!(!dev.contains("prometheus"));
 }

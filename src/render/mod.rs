@@ -4,9 +4,11 @@
 //! fills its templates (`templates/<target>/`). What targets share — names,
 //! secret-reference mapping, escaping, the provenance header — lives here once.
 
+pub mod alerts;
 pub mod capability;
 pub mod kong;
 pub mod litellm;
+pub mod mtail;
 pub mod nginx;
 pub mod output;
 pub mod provenance;
@@ -59,13 +61,14 @@ impl Target {
     }
 
     pub fn render(self, cx: &Context) -> Result<Rendered, RenderError> {
-        let files = match self {
+        let mut files = match self {
             Target::Kong => kong::render(cx)?,
             Target::Zuplo => zuplo::render(cx)?,
             Target::Truefoundry => truefoundry::render(cx)?,
             Target::Litellm => litellm::render(cx)?,
             Target::Nginx => nginx::render(cx)?,
         };
+        files.extend(alerts::render(cx, self)?);
         Ok(Rendered { target: self, files })
     }
 }
