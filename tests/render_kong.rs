@@ -970,3 +970,75 @@ fn shared_state_failure_is_the_limiters_fault_tolerance() {
     assert!(advanced.get("fault_tolerant").is_none());
     assert!(stderr.contains("falls back to per-node counters"), "{stderr}");
 }
+
+/// LuaJIT (the Lua Kong runs) with Debian's lua-cjson; under CI its absence is a failure.
+fn luajit() -> Option<std::path::PathBuf> {
+    let found = crate::test::tool("luajit", &["/usr/bin/luajit".into()]);
+    if found.is_none() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "luajit is missing (apt-get install luajit lua-cjson)");
+        eprintln!("skipped: no luajit");
+    }
+    found
+}
+
+#[test]
+fn the_pre_function_shapes_kongs_refusals_and_checks_token_lifetime_in_lua() {
+    let Some(luajit) = luajit() else { return };
+    let rendered = render_example("claude-code-oauth2");
+    let doc = parse(&rendered.yaml);
+    let config = &service_plugin(&doc, "pre-function")["config"];
+    let requires = rendered
+        .conf
+        .lines()
+        .find_map(|l| l.strip_prefix("untrusted_lua_sandbox_requires = "))
+        .unwrap_or_default()
+        .to_string();
+    let test = Test::new()
+        .file("access.lua", config["access"][0].as_str().unwrap())
+        .file("header_filter.lua", config["header_filter"][0].as_str().unwrap())
+        .file("body_filter.lua", config["body_filter"][0].as_str().unwrap())
+        .file("requires.txt", &requires)
+        .file("route.txt", "claude-code-sso-not-found");
+    let run = std::process::Command::new(luajit)
+        .arg(repo().join("tests/support/kong_pdk.lua"))
+        .arg(test.path())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let stdout = String::from_utf8(run.stdout).unwrap();
+    let outcome = |scenario: &str| -> String {
+        let prefix = format!("{scenario}: ");
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(&prefix))
+            .unwrap_or_else(|| panic!("no {scenario} in {stdout}"))
+            .into()
+    };
+    // The lifetime check: exp − iat ≤ 3600 passes (openid-connect verifies it next), anything else is 401.
+    assert_eq!(outcome("lifetime at the limit"), "pass");
+    assert_eq!(outcome("lowercase bearer"), "pass");
+    assert_eq!(outcome("no token"), "pass");
+    for refused in ["lifetime over the limit", "no iat", "not a JWT", "token in x-access-token"] {
+        assert_eq!(outcome(refused), "exit 401", "{refused}");
+    }
+    assert_eq!(outcome("catch-all route"), "exit 404");
+    // Kong's own refusals leave in Anthropic's shape, with the limiter's retry-after kept.
+    for (scenario, status, retry_after) in
+        [("kong 401", 401, "-"), ("kong 403", 403, "-"), ("kong 404", 404, "-"), ("kong 429", 429, "17")]
+    {
+        let line = outcome(scenario);
+        let fields: Vec<&str> = line.split(" | ").collect();
+        let expected = gatectl::render::refusals::refusal(status).unwrap().body();
+        assert_eq!(
+            fields,
+            [expected.as_str(), "application/json", &expected.len().to_string(), retry_after],
+            "{scenario}"
+        );
+    }
+    // What Kong did not refuse itself, and statuses outside the table, pass untouched.
+    assert_eq!(
+        outcome("upstream 401"),
+        r#"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}} | - | - | -"#
+    );
+    assert_eq!(outcome("kong 500"), r#"{"message":"An unexpected error occurred"} | - | - | -"#);
+}
