@@ -1042,3 +1042,42 @@ fn the_pre_function_shapes_kongs_refusals_and_checks_token_lifetime_in_lua() {
     );
     assert_eq!(outcome("kong 500"), r#"{"message":"An unexpected error occurred"} | - | - | -"#);
 }
+
+#[test]
+fn the_audit_log_carries_the_seeds_fields_and_no_credential() {
+    let doc = parse(&render_example("claude-code-prod").yaml);
+    let fields = service_plugin(&doc, "file-log")["config"]["custom_fields_by_lua"].as_object().unwrap().clone();
+    // Credentials are dropped; every Lua field reads request facts, never a header.
+    for header in ["authorization", "x-api-key", "proxy-authorization"] {
+        assert_eq!(fields[&format!("request.headers.{header}")], "return nil");
+    }
+    let added: Vec<(&String, &str)> =
+        fields.iter().filter(|(k, _)| k.starts_with("gatectl.")).map(|(k, v)| (k, v.as_str().unwrap())).collect();
+    assert!(added.iter().all(|(_, lua)| !lua.to_ascii_lowercase().contains("header")), "{added:?}");
+    let Some(luajit) = luajit() else { return };
+    let lines: String = added.iter().map(|(k, v)| format!("{k}\t{}\n", v.replace('\n', "\\n"))).collect();
+    let test = Test::new().file("fields.tsv", lines);
+    let run = std::process::Command::new(luajit)
+        .arg(repo().join("tests/support/kong_log.lua"))
+        .arg(test.path().join("fields.tsv"))
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let mut values: Vec<String> = String::from_utf8(run.stdout).unwrap().lines().map(String::from).collect();
+    values.sort();
+    // With the serializer's own started_at, client_ip, request.method/url, response.status and
+    // latencies, these are the seeds' fields (model and tokens: Kong never parses the body).
+    assert_eq!(
+        values,
+        [
+            "gatectl.auth_method=api_key",
+            "gatectl.consumer=team-data",
+            "gatectl.endpoint=/v1/messages",
+            "gatectl.method=POST",
+            "gatectl.rate_limited=true",
+            "gatectl.request_id=4f1c0e2a9b7d",
+            "gatectl.response_time_ms=125",
+            "gatectl.status=429",
+        ]
+    );
+}

@@ -425,21 +425,41 @@ fn request_transformer(policy: &Policy, deck: &mut impl FnMut(&SecretRef, &str) 
 
 /// file-log: one JSON line per request. Kong's serializer redacts `authorization` only, and
 /// request-transformer has just set the provider key in `x-api-key`: every credential header
-/// is dropped from the entry.
+/// is dropped from the entry. It already holds the time (`started_at`), client IP, method, URL,
+/// status and latencies; `gatectl.*` adds the seeds' other fields Kong knows at log time
+/// (the model and token counts it does not: the body is streamed, never parsed).
 fn audit_log(policy: &Policy) -> Value {
     let mut redact: BTreeSet<String> = CREDENTIAL_HEADERS.iter().map(|h| h.to_string()).collect();
     redact.insert(policy.auth.key_header().0.to_ascii_lowercase());
     if let Some(audit) = &policy.audit {
         redact.extend(audit.redact_headers.iter().map(|h| h.0.to_ascii_lowercase()));
     }
-    let fields: Map<String, Value> =
+    let mut fields: Map<String, Value> =
         redact.into_iter().map(|h| (format!("request.headers.{h}"), json!("return nil"))).collect();
+    for (field, lua) in AUDIT_FIELDS {
+        fields.insert(format!("gatectl.{field}"), json!(lua));
+    }
+    fields.insert(
+        "gatectl.auth_method".into(),
+        json!(format!("return {}", lua::lua_string(policy.auth.method.as_str()))),
+    );
     json!({
         "path": format!("/usr/local/kong/logs/gatectl-{}-audit.log", policy.name.0),
         "reopen": false,
         "custom_fields_by_lua": fields,
     })
 }
+
+/// The audit fields the seeds list that Kong's serializer lacks or buries, as log-phase Lua.
+const AUDIT_FIELDS: &[(&str, &str)] = &[
+    ("request_id", "return ngx.var.request_id"),
+    ("consumer", "local c = kong.client.get_consumer() return c and c.username"),
+    ("endpoint", "return kong.request.get_path()"),
+    ("method", "return kong.request.get_method()"),
+    ("status", "return kong.response.get_status()"),
+    ("response_time_ms", "return math.floor(tonumber(ngx.var.request_time) * 1000)"),
+    ("rate_limited", "return kong.response.get_status() == 429"),
+];
 
 fn conf_settings(policy: &Policy, token_lifetime: Option<u64>) -> Result<Vec<Setting>, RenderError> {
     let mut settings = Vec::new();
