@@ -60,7 +60,7 @@ pub fn run(args: &RenderArgs) -> u8 {
     let folders: Vec<render::output::Folder> =
         rendered.iter().map(|r| render::output::Folder { path: r.target.to_string(), files: &r.files }).collect();
     if let Err(err) = render::output::write_layout(&args.out, &folders) {
-        crate::errln!("error: cannot write {}: {err}", args.out.display());
+        crate::errln!("error: {err}");
         return EXIT_USAGE;
     }
     let written: Vec<String> =
