@@ -68,6 +68,8 @@ fn rule_files_match_their_golden_files_and_pass_promtool() {
         ("claude-code-prod", "litellm"),
         ("claude-code-prod", "nginx"),
         ("claude-code-mtls", "nginx"),
+        ("claude-code-oauth2", "kong"),
+        ("claude-code-mtls", "kong"),
     ];
     let Some(promtool) = promtool() else { return };
     for example_name in
