@@ -25,8 +25,13 @@ venv() {
 
 venv crossplane "crossplane==0.5.8"
 # certifi is pinned with LiteLLM: the newest certifi does not install here.
-venv litellm "litellm[proxy]==1.106.2" "certifi==2026.10.18"
+venv litellm "litellm[proxy]==1.106.2" "certifi==2026.10.18" "prometheus-client==0.26.0"
 LITELLM_LOCAL_MODEL_COST_MAP=True "$cache/venv-litellm/bin/litellm" --version >/dev/null
+
+# Real clients and a test identity provider: Anthropic's Python SDK (the errors it raises for a
+# gateway's refusals), PyJWT with cryptography (tests/support/idp.py mints tokens and serves a JWKS).
+venv clients "anthropic==2.15.0" "PyJWT==2.15.1" "cryptography==50.0.2"
+"$cache/venv-clients/bin/python" -c "import anthropic, jwt, cryptography" >/dev/null
 
 # TrueFoundry: the `truefoundry` CLI's pydantic models (truefoundry_sdk), which
 # scripts/validate-truefoundry.py checks rendered gateway.yaml files against, offline.

@@ -98,12 +98,20 @@ fn markdown_keeps_the_messages_backticks() {
 
 #[test]
 fn targets_shows_one_column_for_one_target() {
-    let out = Test::new().args(&["targets", "--target", "kong"]).run().code(0);
+    let out = Test::new().args(&["targets", "--target", "nginx"]).run().code(0);
     let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines[0], "| policy field | kong |");
+    assert_eq!(lines[0], "| policy field | nginx |");
     assert_eq!(lines[1], "|---|---|");
     assert!(lines[2..].iter().all(|l| l.matches(" | ").count() == 1), "{}", out.stdout);
-    assert!(out.stdout.contains("| `rate_limits.burst` | approximated: rate-limiting has no burst"), "{}", out.stdout);
-    let two = Test::new().args(&["targets", "-t", "nginx", "-t", "kong"]).run().code(0);
-    assert!(two.stdout.starts_with("| policy field | kong | nginx |\n"), "{}", two.stdout);
+    assert!(out.stdout.contains("| `rate_limits.tokens_per_minute` | no: limit_req counts requests, not tokens |"));
+    // Kong has a column per edition.
+    let kong = Test::new().args(&["targets", "--target", "kong"]).run().code(0);
+    assert!(kong.stdout.starts_with("| policy field | kong | kong enterprise |\n|---|---|---|\n"), "{}", kong.stdout);
+    assert!(
+        kong.stdout.contains("| `rate_limits.burst` | approximated: rate-limiting has no burst"),
+        "{}",
+        kong.stdout
+    );
+    let two = Test::new().args(&["targets", "-t", "nginx", "-t", "zuplo"]).run().code(0);
+    assert!(two.stdout.starts_with("| policy field | zuplo | nginx |\n"), "{}", two.stdout);
 }

@@ -1,5 +1,7 @@
 //! Integration tests: each module drives the real `gatectl` binary.
+#![allow(clippy::disallowed_macros, clippy::disallowed_methods)] // tests print what they check, not gatectl output
 
+mod alerts;
 mod diff;
 mod discovery;
 mod docs;
@@ -28,3 +30,4 @@ mod shell;
 mod stand_in;
 mod suppression;
 mod test;
+mod test_servers;

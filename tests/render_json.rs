@@ -101,10 +101,11 @@ fn json_lists_files_gaps_and_deploy_inputs_per_target() {
     let kong = &policy["targets"][0];
     assert_eq!(kong["folder"], out.join("kong").display().to_string());
     let files: Vec<&str> = kong["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap()).collect();
-    assert_eq!(
-        files,
-        [out.join("kong/kong.yaml").display().to_string(), out.join("kong/kong.conf").display().to_string()]
-    );
+    let expected: Vec<String> = ["kong.yaml", "kong.conf", "prometheus-rules.yaml"]
+        .iter()
+        .map(|f| out.join("kong").join(f).display().to_string())
+        .collect();
+    assert_eq!(files, expected);
     for file in files {
         assert!(Path::new(file).is_file(), "{file}");
     }
@@ -195,7 +196,9 @@ fn text_lists_the_files_and_inputs_and_shows_lint_warnings() {
     assert!(out.stderr.contains("warning[rotation-key-expiring]"), "{}", out.stderr);
     assert!(out.stderr.contains("expires in 13 days"), "{}", out.stderr);
     assert!(
-        out.stdout.starts_with("claude-code-prod: wrote kong\n  out/kong/kong.yaml\n  out/kong/kong.conf\n"),
+        out.stdout.starts_with(
+            "claude-code-prod: wrote kong\n  out/kong/kong.yaml\n  out/kong/kong.conf\n  out/kong/prometheus-rules.yaml\n"
+        ),
         "{}",
         out.stdout
     );

@@ -43,11 +43,11 @@ pub fn run(args: &DiffArgs) -> u8 {
     let Ok(templates) = load_templates(args.templates.as_deref()) else { return EXIT_USAGE };
     let stdin = args.deployed.as_os_str() == "-";
     if stdin && set.several() {
-        eprintln!("error: `--deployed -` reads one file: name one policy and one --target");
+        crate::errln!("error: `--deployed -` reads one file: name one policy and one --target");
         return EXIT_USAGE;
     }
     if let Some(report) = set.lint_text() {
-        eprint!("{report}");
+        crate::sink::err(&report);
     }
     let mut codes = Vec::new();
     let mut diffs = Vec::new();
@@ -55,7 +55,7 @@ pub fn run(args: &DiffArgs) -> u8 {
         match member.state {
             State::Failed { reason, .. } => {
                 // A policy that cannot be rendered cannot be compared: exit 2, as for one policy.
-                eprintln!("error: not comparing {}: {reason}", member.file);
+                crate::errln!("error: not comparing {}: {reason}", member.file);
                 codes.push(EXIT_USAGE);
             }
             State::Ready(loaded) => {
@@ -88,17 +88,17 @@ fn compare(
 ) -> Result<Vec<TargetDiff>, u8> {
     let name = &loaded.source.name;
     let targets = set::targets_for(loaded, &args.targets).map_err(|message| {
-        eprintln!("error: {message}");
+        crate::errln!("error: {message}");
         EXIT_USAGE
     })?;
     if stdin && targets.len() > 1 {
-        eprintln!("error: `--deployed -` reads one file: name one --target");
+        crate::errln!("error: `--deployed -` reads one file: name one --target");
         return Err(EXIT_USAGE);
     }
     let provenance = render::Provenance::new(&loaded.policy.name.0, &loaded.source.text);
     let cx = render::Context { policy: &loaded.policy, provenance: &provenance, templates };
     let rendered = render_all(&cx, &targets).map_err(|err| {
-        eprintln!("error: {name}: {err}");
+        crate::errln!("error: {name}: {err}");
         EXIT_USAGE
     })?;
     let mut diffs = Vec::new();
@@ -107,7 +107,7 @@ fn compare(
         let (side, shown) = if stdin {
             let mut text = String::new();
             if let Err(err) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
-                eprintln!("error: cannot read stdin: {err}");
+                crate::errln!("error: cannot read stdin: {err}");
                 return Err(EXIT_USAGE);
             }
             (Deployed::Stdin(text), "stdin".to_string())
@@ -116,8 +116,8 @@ fn compare(
             let nested = deployed.join(target.as_str());
             let path = if targets.len() > 1 || nested.is_dir() { nested } else { deployed.to_path_buf() };
             if !path.exists() {
-                eprintln!("error: {} does not exist", path.display());
-                eprintln!("  help: pass the deployed file, the deployed target folder, or `-` for stdin");
+                crate::errln!("error: {} does not exist", path.display());
+                crate::errln!("  help: pass the deployed file, the deployed target folder, or `-` for stdin");
                 return Err(EXIT_USAGE);
             }
             let shown = path.display().to_string();
@@ -128,8 +128,8 @@ fn compare(
         match result {
             Ok(d) => diffs.push(d),
             Err(err) => {
-                eprintln!("error: {err}");
-                eprintln!("  help: {}", err.help());
+                crate::errln!("error: {err}");
+                crate::errln!("  help: {}", err.help());
                 return Err(EXIT_USAGE);
             }
         }

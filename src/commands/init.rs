@@ -76,9 +76,9 @@ impl InitEnvironment {
 
 pub fn run(args: &InitArgs) -> u8 {
     if !is_name(&args.name) {
-        eprintln!(
+        crate::errln!(
             "error: `{}` is not a policy name: a lowercase letter, then lowercase letters, digits and `-` (at most 63; {NAME_PATTERN})",
-            crate::credentials::redact(&args.name)
+            args.name
         );
         return EXIT_USAGE;
     }
@@ -88,14 +88,14 @@ pub fn run(args: &InitArgs) -> u8 {
         Ok(text) => text,
         Err(why) => {
             let auth = args.auth.method().as_str();
-            eprintln!("error: gatectl init cannot write a clean {auth} policy for {}: {why}", args.target);
+            crate::errln!("error: gatectl init cannot write a clean {auth} policy for {}: {why}", args.target);
             let others: Vec<&str> = Target::ALL
                 .into_iter()
                 .filter(|&t| t != args.target && write_policy(args, t, today, &out).is_ok())
                 .map(Target::as_str)
                 .collect();
             if !others.is_empty() {
-                eprintln!("  help: targets that render an {auth} policy: {}", others.join(", "));
+                crate::errln!("  help: targets that render an {auth} policy: {}", others.join(", "));
             }
             return EXIT_USAGE;
         }
@@ -104,7 +104,7 @@ pub fn run(args: &InitArgs) -> u8 {
         return print(&text);
     }
     if out.exists() {
-        eprintln!("error: {} exists: gatectl init never replaces a file (pass --out)", out.display());
+        crate::errln!("error: {} exists: gatectl init never replaces a file (pass --out)", out.display());
         return EXIT_USAGE;
     }
     let written = out
@@ -114,7 +114,7 @@ pub fn run(args: &InitArgs) -> u8 {
         .and_then(|()| std::fs::OpenOptions::new().write(true).create_new(true).open(&out))
         .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()));
     if let Err(err) = written {
-        eprintln!("error: cannot write {}: {err}", out.display());
+        crate::errln!("error: cannot write {}: {err}", out.display());
         return EXIT_USAGE;
     }
     print(&format!("wrote {out}\nnext: gatectl lint {out} && gatectl render {out} --out out/\n", out = out.display()));

@@ -35,7 +35,7 @@ pub fn run(args: &LintArgs) -> u8 {
     if report.unreadable {
         EXIT_USAGE
     } else if report.files == 0 && !args.policies_only {
-        eprintln!("error: {}", super::no_policy_found(&args.paths, &report));
+        crate::errln!("error: {}", super::no_policy_found(&args.paths, &report));
         EXIT_USAGE
     } else if report.count(Severity::Error) > 0 || (args.deny_warnings && report.count(Severity::Warning) > 0) {
         EXIT_FINDINGS

@@ -34,7 +34,7 @@ pub fn run(args: &ManArgs) -> u8 {
             Some(sub) => sub.clone().name(format!("gatectl-{name}")).bin_name(format!("gatectl {name}")),
             None => {
                 let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
-                eprintln!("error: no command `{}`; one of: {}", crate::credentials::redact(name), names.join(", "));
+                crate::errln!("error: no command `{}`; one of: {}", name, names.join(", "));
                 return EXIT_USAGE;
             }
         },

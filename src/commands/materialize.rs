@@ -8,7 +8,6 @@ use clap::Args;
 
 use super::set::{self, PolicySet, State};
 use super::{print, PolicyOptions, EXIT_CLEAN, EXIT_USAGE};
-use crate::credentials::redact;
 use crate::render::Target;
 
 #[derive(Args)]
@@ -39,7 +38,7 @@ pub fn run(args: &MaterializeArgs) -> u8 {
         Err(code) => return code,
     };
     if let Some(report) = set.lint_text() {
-        eprint!("{report}");
+        crate::sink::err(&report);
     }
     let mut codes = Vec::new();
     let mut plans = Vec::new();
@@ -47,7 +46,7 @@ pub fn run(args: &MaterializeArgs) -> u8 {
     for member in set.members() {
         match member.state {
             State::Failed { code, reason } => {
-                eprintln!("error: not materializing {}: {reason}", member.file);
+                crate::errln!("error: not materializing {}: {reason}", member.file);
                 codes.push(code);
             }
             State::Ready(loaded) => {
@@ -59,7 +58,7 @@ pub fn run(args: &MaterializeArgs) -> u8 {
                 match crate::materialize::nginx(&loaded.policy, args.root.as_deref()) {
                     Ok(plan) => plans.push(plan),
                     Err(err) => {
-                        eprintln!("error: {}: {}", member.file, redact(&err.to_string()));
+                        crate::errln!("error: {}: {}", member.file, err);
                         codes.push(EXIT_USAGE);
                     }
                 }
@@ -67,12 +66,12 @@ pub fn run(args: &MaterializeArgs) -> u8 {
         }
     }
     if plans.is_empty() && codes.is_empty() {
-        eprintln!("error: no policy declares nginx, the only target that needs materialize: pass --target nginx");
+        crate::errln!("error: no policy declares nginx, the only target that needs materialize: pass --target nginx");
         return EXIT_USAGE;
     }
     let code = set::worst(codes);
     if code != EXIT_CLEAN {
-        eprintln!("error: nothing written: every policy's secrets must resolve first");
+        crate::errln!("error: nothing written: every policy's secrets must resolve first");
         return code;
     }
     let mut lines = Vec::new();
@@ -86,7 +85,7 @@ pub fn run(args: &MaterializeArgs) -> u8 {
             ),
             Err(err) => {
                 print(&lines.concat());
-                eprintln!("error: {}", redact(&err.to_string()));
+                crate::errln!("error: {}", err);
                 return EXIT_USAGE;
             }
         }

@@ -16,7 +16,6 @@ pub mod set;
 pub mod targets;
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -30,10 +29,9 @@ pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
-/// Writes to stdout; a closed pipe (`gatectl rules | head`) is not an error worth a panic.
+/// Writes to stdout through the masking sink ([`crate::sink`]).
 pub fn print(text: &str) -> u8 {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    crate::sink::out(text);
     EXIT_CLEAN
 }
 
@@ -82,8 +80,7 @@ pub fn chosen(targets: &[Vec<Target>]) -> Vec<Target> {
 
 /// Why a set of paths gave no policy to act on (exit 2): a wrong path in CI must not pass.
 pub fn no_policy_found(paths: &[std::path::PathBuf], report: &check::Report) -> String {
-    let names: Vec<String> =
-        paths.iter().map(|p| format!("`{}`", crate::credentials::redact(&p.display().to_string()))).collect();
+    let names: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
     let mut message = format!(
         "no policy found in {} (folders are searched recursively for *.yaml and *.yml files, skipping hidden ones",
         names.join(", ")
@@ -98,12 +95,12 @@ pub fn no_policy_found(paths: &[std::path::PathBuf], report: &check::Report) -> 
 
 pub fn load_templates(dir: Option<&Path>) -> Result<renderer::Templates, u8> {
     renderer::Templates::load(dir).map_err(|err| {
-        eprintln!("error: cannot load templates: {err}");
+        crate::errln!("error: cannot load templates: {err}");
         EXIT_USAGE
     })
 }
 
 /// Renders every target in memory: a failure returns before anything is written.
 pub fn render_all(cx: &renderer::Context, targets: &[Target]) -> Result<Vec<renderer::Rendered>, String> {
-    targets.iter().map(|t| t.render(cx).map_err(|e| crate::credentials::redact(&e.to_string()))).collect()
+    targets.iter().map(|t| t.render(cx).map_err(|e| e.to_string())).collect()
 }

@@ -9,7 +9,6 @@ use clap::Args;
 use super::set::{self, PolicySet, State};
 use super::{load_templates, parse_target, print, PolicyOptions, EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE};
 use crate::check::Loaded;
-use crate::credentials::redact;
 use crate::render::{self, requirements, Target};
 use crate::report::render::{GapOutcome, PolicyOutcome, RenderOutcome, Status, TargetOutcome};
 
@@ -57,7 +56,7 @@ pub fn run(args: &RenderArgs) -> u8 {
     let json = args.format == RenderFormat::Json;
     if !json {
         if let Some(report) = set.lint_text() {
-            eprint!("{report}");
+            crate::sink::err(&report);
         }
     }
     let mut policies = Vec::new();
@@ -100,7 +99,7 @@ pub fn run(args: &RenderArgs) -> u8 {
         match render::output::write_layout(&args.out, &folders) {
             Ok(()) => written = true,
             Err(err) => {
-                eprintln!("error: cannot write {}: {}", args.out.display(), redact(&err.to_string()));
+                crate::errln!("error: {err}");
                 code = EXIT_USAGE;
             }
         }
@@ -110,7 +109,7 @@ pub fn run(args: &RenderArgs) -> u8 {
         print(&crate::report::render::json(&outcome));
     } else {
         let text = crate::report::render::text(&outcome);
-        eprint!("{}", text.stderr);
+        crate::sink::err(&text.stderr);
         print(&text.stdout);
     }
     code
@@ -162,7 +161,7 @@ fn render_policy(
         // A setting the target needs, at its line: declared targets have had it from lint.
         let missing = requirements::missing(policy, target);
         let result = if missing.is_empty() {
-            target.render(&cx).map_err(|e| redact(&e.to_string()))
+            target.render(&cx).map_err(|e| e.to_string())
         } else {
             let located: Vec<String> = missing
                 .iter()

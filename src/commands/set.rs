@@ -34,7 +34,7 @@ impl PolicySet {
     pub fn load(paths: &[PathBuf], options: &PolicyOptions) -> Result<PolicySet, u8> {
         let report = check::lint_paths(paths, &options.options(), Selection::Named);
         if report.files == 0 {
-            eprintln!("error: {}", super::no_policy_found(paths, &report));
+            crate::errln!("error: {}", super::no_policy_found(paths, &report));
             return Err(EXIT_USAGE);
         }
         Ok(PolicySet { report })

@@ -5,7 +5,7 @@
 //! that silently does less than the policy says.
 
 use super::Target;
-use crate::policy::{AcceptedGap, AuthMethod, Policy};
+use crate::policy::{AcceptedGap, AuthMethod, KongEdition, Policy};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Feature {
@@ -25,10 +25,11 @@ pub enum Feature {
     DefaultAnthropicVersion,
     ModelAllowlist,
     Streaming,
+    Alerts,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 16] = [
+    pub const ALL: [Feature; 17] = [
         Feature::ApiKeyAuth,
         Feature::OAuth2,
         Feature::Mtls,
@@ -45,6 +46,7 @@ impl Feature {
         Feature::DefaultAnthropicVersion,
         Feature::ModelAllowlist,
         Feature::Streaming,
+        Feature::Alerts,
     ];
 
     /// The policy field a user recognises.
@@ -66,6 +68,7 @@ impl Feature {
             Feature::DefaultAnthropicVersion => "upstream.anthropic_version",
             Feature::ModelAllowlist => "upstream.models",
             Feature::Streaming => "streaming.sse",
+            Feature::Alerts => "alerts",
         }
     }
 
@@ -86,6 +89,7 @@ impl Feature {
             Feature::DefaultAnthropicVersion => "upstream.anthropic_version",
             Feature::ModelAllowlist => "upstream.models",
             Feature::Streaming => "streaming.sse",
+            Feature::Alerts => "alerts",
         }
     }
 
@@ -116,6 +120,7 @@ impl Feature {
             Feature::DefaultAnthropicVersion => policy.upstream.anthropic_version.is_some(),
             Feature::ModelAllowlist => !policy.upstream.models.is_empty(),
             Feature::Streaming => policy.streaming.as_ref().is_none_or(|s| s.sse),
+            Feature::Alerts => policy.alerts.is_some(),
         }
     }
 }
@@ -140,20 +145,29 @@ pub fn support(target: Target, feature: Feature) -> Support {
             Approximated("limit_req counters are per nginx node; divide limits by replicas")
         }
         (Target::Nginx, ModelAllowlist) => Unsupported("nginx does not read the request body's model"),
+        (Target::Nginx, Alerts) => Approximated(
+            "prometheus-rules.yaml over metrics mtail derives from the JSON audit log (the rendered .mtail program): \
+             nothing is rendered without `audit.enabled`; with `rate_limits.by: ip` exhaustion is alerted on 429s, not at 90 %",
+        ),
         (Target::Nginx, _) => Native,
 
-        (Target::Kong, OAuth2 | Mtls) => Unsupported(
-            "OSS Kong has neither; openid-connect and mtls-auth (Enterprise) are not rendered yet (render refuses the policy)",
+        (Target::Kong, OAuth2) => Unsupported(
+            "Kong OSS has only the jwt plugin, which checks neither issuer, audience nor scopes and holds one IdP key per consumer, so key rotation locks clients out (render refuses the policy); Kong Enterprise renders openid-connect",
         ),
-        (Target::Kong, TokensPerMinute) => {
-            Unsupported("rate-limiting counts requests; ai-rate-limiting-advanced (Enterprise) is not rendered yet")
-        }
+        (Target::Kong, Mtls) => Unsupported(
+            "Kong OSS cannot authenticate client certificates (render refuses the policy); Kong Enterprise renders mtls-auth",
+        ),
+        (Target::Kong, TokensPerMinute) => Unsupported("rate-limiting counts requests"),
         (Target::Kong, Burst) => Approximated("rate-limiting has no burst: it becomes the per-second limit"),
         (Target::Kong, TlsFloor) => Approximated("TLS floor and ciphers live in kong.conf, applied when Kong starts"),
         (Target::Kong, HeaderForwarding) => {
             Approximated("Kong forwards every client header except those removed; credential headers are always removed")
         }
         (Target::Kong, ModelAllowlist) => Unsupported("no OSS plugin matches the request body's model"),
+        (Target::Kong, Alerts) => Approximated(
+            "prometheus-rules.yaml over the prometheus plugin's metrics: p99 is interpolated between Kong's latency buckets \
+             (exact when p99_latency_seconds is a bucket bound: 1, 2, 5, 10, 30 or 60); with `rate_limits.by: ip` exhaustion is alerted on 429s, not at 90 %",
+        ),
         (Target::Kong, _) => Native,
 
         // Keys, per-consumer limits and the allowlist are enforced by the rendered custom_auth hook.
@@ -177,6 +191,11 @@ pub fn support(target: Target, feature: Feature) -> Support {
         }
         (Target::Litellm, HeaderForwarding) => Approximated(
             "/v1/messages forwards anthropic-version and anthropic-beta only; count_tokens ignores the client's version",
+        ),
+        (Target::Litellm, Alerts) => Approximated(
+            "prometheus-rules.yaml over the prometheus callback's metrics (needs prometheus-client): p99 is interpolated \
+             between LiteLLM's latency buckets (exact when p99_latency_seconds is a bucket bound: 1, 2, 5, 10, 30, 60, \
+             120 or 300) and counts successful requests only; with `rate_limits.by: ip` exhaustion is alerted on 429s, not at 90 %",
         ),
         (Target::Litellm, _) => Native,
 
@@ -210,6 +229,10 @@ pub fn support(target: Target, feature: Feature) -> Support {
             "enforced on Zuplo's managed edge, which sets the client address; `zuplo dev` takes it from a `true-client-ip` header any client can send",
         ),
         (Target::Zuplo, ModelAllowlist) => Unsupported("no policy rendered checks the request body's model"),
+        (Target::Zuplo, Alerts) => Unsupported(
+            "managed: no Prometheus endpoint, so no rule file; alert in Zuplo's analytics, or on what its metrics plugins \
+             (Datadog, Dynatrace, New Relic; Enterprise) send to that service",
+        ),
         (Target::Zuplo, _) => Native,
 
         // Consumers become virtual accounts; TrueFoundry issues their tokens and holds the counters.
@@ -247,7 +270,71 @@ pub fn support(target: Target, feature: Feature) -> Support {
         (Target::Truefoundry, DefaultAnthropicVersion) => {
             Unsupported("TrueFoundry sets anthropic-version itself; the provider account has no field for it")
         }
+        (Target::Truefoundry, Alerts) => Unsupported(
+            "managed: no rule file (its metric names cannot be verified here); alert on the metrics TrueFoundry's \
+             dashboard exports over OpenTelemetry, or on /metrics of a self-hosted gateway",
+        ),
         (Target::Truefoundry, _) => Native,
+    }
+}
+
+/// Kong Enterprise (`targets.kong.edition: enterprise`), where it differs from Kong OSS.
+fn kong_enterprise(feature: Feature) -> Option<Support> {
+    use Feature::*;
+    use Support::*;
+    Some(match feature {
+        OAuth2 => Approximated(
+            "openid-connect checks the signature (keys from the issuer's discovery and jwks_url; HMAC and `none` refused), issuer, audience, expiry and the required scopes (all in the `scope` claim), takes bearer tokens from Authorization only and maps `sub` to the consumer's subject; a pre-function refuses tokens whose exp − iat exceeds max_token_lifetime_minutes; PKCE is between client and IdP, invisible to a gateway",
+        ),
+        Mtls => Approximated(
+            "mtls-auth checks the chain to the policy's CA (a ca_certificates entity), maps the certificate CN to the consumer's subject and checks revocation where the CA publishes OCSP or CRL (IGNORE_CA_ERROR: passes when the responder is unreachable); validity length and key size are not checked",
+        ),
+        TokensPerMinute => Unsupported(
+            "ai-rate-limiting-advanced counts only tokens Kong's AI proxy plugins parse, and they parse none for /v1/messages (`preserve` reads no Anthropic usage): not rendered",
+        ),
+        Burst => Approximated("rate-limiting-advanced counts a 1-second sliding window beside the 60-second one"),
+        ClusterWideLimits => Approximated(
+            "rate-limiting-advanced counts in the policy's Redis on every request; while Redis is unreachable it falls back to per-node counters, whatever shared_state_failure says",
+        ),
+        _ => return None,
+    })
+}
+
+/// One column of the matrix: a target, and for Kong its edition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub target: Target,
+    pub enterprise: bool,
+}
+
+impl Column {
+    pub const ALL: [Column; 6] = [
+        Column { target: Target::Kong, enterprise: false },
+        Column { target: Target::Kong, enterprise: true },
+        Column { target: Target::Zuplo, enterprise: false },
+        Column { target: Target::Truefoundry, enterprise: false },
+        Column { target: Target::Litellm, enterprise: false },
+        Column { target: Target::Nginx, enterprise: false },
+    ];
+
+    /// The column a policy renders into for a target.
+    pub fn of(policy: &Policy, target: Target) -> Column {
+        let enterprise = target == Target::Kong
+            && policy.targets.kong.as_ref().is_some_and(|k| k.edition == KongEdition::Enterprise);
+        Column { target, enterprise }
+    }
+
+    pub fn label(self) -> String {
+        if self.enterprise {
+            format!("{} enterprise", self.target)
+        } else {
+            self.target.to_string()
+        }
+    }
+
+    pub fn support(self, feature: Feature) -> Support {
+        let licensed = if self.enterprise && self.target == Target::Kong { kong_enterprise(feature) } else { None };
+        licensed.unwrap_or_else(|| support(self.target, feature))
     }
 }
 
@@ -286,10 +373,11 @@ impl Gap {
 
 /// Every gap between what the policy asks for and what the target enforces.
 pub fn gaps(policy: &Policy, target: Target) -> Vec<Gap> {
+    let column = Column::of(policy, target);
     Feature::ALL
         .iter()
         .filter(|f| f.used_by(policy))
-        .map(|&feature| Gap { target, feature, support: support(target, feature) })
+        .map(|&feature| Gap { target, feature, support: column.support(feature) })
         .filter(|g| g.support != Support::Native)
         .collect()
 }
@@ -309,15 +397,16 @@ pub fn gap_fields() -> Vec<&'static str> {
     fields
 }
 
-/// `gatectl targets`: the matrix as a markdown table, one column per target (all five are pasted
-/// in the README).
+/// `gatectl targets`: the matrix as a markdown table, the columns of the given targets (Kong has
+/// one per edition); all of them are pasted in the README.
 pub fn matrix(targets: &[Target]) -> String {
-    let names: Vec<&str> = targets.iter().map(|t| t.as_str()).collect();
-    let mut out = format!("| policy field | {} |\n|---|{}\n", names.join(" | "), "---|".repeat(targets.len()));
+    let columns: Vec<Column> = Column::ALL.into_iter().filter(|c| targets.contains(&c.target)).collect();
+    let labels: Vec<String> = columns.iter().map(|c| c.label()).collect();
+    let mut out = format!("| policy field | {} |\n|---|{}\n", labels.join(" | "), "---|".repeat(columns.len()));
     for feature in Feature::ALL {
-        let cells: Vec<String> = targets
+        let cells: Vec<String> = columns
             .iter()
-            .map(|&t| match support(t, feature) {
+            .map(|c| match c.support(feature) {
                 Support::Native => "native".to_string(),
                 Support::Approximated(how) => format!("approximated: {how}"),
                 Support::Unsupported(why) => format!("no: {why}"),
@@ -335,8 +424,17 @@ mod tests {
     #[test]
     fn the_matrix_has_a_row_per_feature() {
         assert_eq!(matrix(&Target::ALL).lines().count(), Feature::ALL.len() + 2);
-        let kong = matrix(&[Target::Kong]);
-        assert!(kong.starts_with("| policy field | kong |\n|---|---|\n"), "{kong}");
+        let nginx = matrix(&[Target::Nginx]);
+        assert!(nginx.starts_with("| policy field | nginx |\n|---|---|\n"), "{nginx}");
+        assert!(matrix(&[Target::Kong]).starts_with("| policy field | kong | kong enterprise |\n"));
+    }
+
+    #[test]
+    fn kong_enterprise_differs_from_oss_only_where_its_plugins_do() {
+        let enterprise = Column { target: Target::Kong, enterprise: true };
+        assert!(matches!(enterprise.support(Feature::Mtls), Support::Approximated(how) if how.contains("mtls-auth")));
+        assert_eq!(enterprise.support(Feature::IpAllowlist), support(Target::Kong, Feature::IpAllowlist));
+        assert!(matches!(enterprise.support(Feature::TokensPerMinute), Support::Unsupported(_)));
     }
 
     #[test]

@@ -70,6 +70,10 @@ pub fn inputs(policy: &Policy, target: Target) -> Vec<Input> {
                     _ if consumer_key && policy.auth.method == AuthMethod::ApiKey => {
                         out.push(Input::new(Kind::Env, secrets::deck_env_name(reference), &path, DECK))
                     }
+                    // mtls-auth's CA entity (Kong Enterprise): its PEM, substituted by decK.
+                    "auth.mtls.ca_certificate" if policy.auth.method == AuthMethod::Mtls => {
+                        out.push(Input::new(Kind::Env, secrets::deck_env_name(reference), &path, DECK))
+                    }
                     "rate_limits.shared_state_password" => {
                         out.push(Input::new(Kind::Env, secrets::env_name(reference), &path, VAULT))
                     }

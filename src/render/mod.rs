@@ -4,17 +4,21 @@
 //! fills its templates (`templates/<target>/`). What targets share — names,
 //! secret-reference mapping, escaping, the provenance header — lives here once.
 
+pub mod alerts;
 pub mod capability;
 pub mod inputs;
 pub mod kong;
 pub mod litellm;
+pub mod mtail;
 pub mod nginx;
 pub mod output;
 pub mod provenance;
+pub mod refusals;
 pub mod requirements;
 pub mod secrets;
 pub mod templates;
 pub mod truefoundry;
+pub mod validate;
 pub mod yaml;
 pub mod zuplo;
 
@@ -36,16 +40,21 @@ impl Target {
         }
     }
 
-    /// Renders the policy for this target, or refuses with the reason (a missing setting first).
+    /// Renders the policy for this target. The one entry point: the settings the target needs are
+    /// checked first ([`requirements`]), the policy is validated before the renderer sees it and
+    /// the files after ([`validate`]), so no renderer can skip any of them.
     pub fn render(self, cx: &Context) -> Result<Rendered, RenderError> {
         requirements::check(cx.policy, self)?;
-        let files = match self {
+        validate::policy(cx.policy)?;
+        let mut files = match self {
             Target::Kong => kong::render(cx)?,
             Target::Zuplo => zuplo::render(cx)?,
             Target::Truefoundry => truefoundry::render(cx)?,
             Target::Litellm => litellm::render(cx)?,
             Target::Nginx => nginx::render(cx)?,
         };
+        files.extend(alerts::render(cx, self)?);
+        validate::files(self, &files, cx.provenance)?;
         Ok(Rendered { target: self, files })
     }
 }
@@ -72,6 +81,11 @@ pub enum RenderError {
     Unrepresentable { target: Target, field: String, reason: String },
     #[error("rendered {path} is not valid {format}: {reason}")]
     Malformed { path: String, format: &'static str, reason: String },
+    /// A value render checks by itself ([`validate`]), whatever lint reported or suppressed.
+    #[error("not rendering: `{field}` {reason}")]
+    Refused { field: String, reason: String },
+    #[error("not rendering: {target}/{path} would hold a credential-looking value")]
+    Leak { target: Target, path: String },
 }
 
 /// The `ssl_protocols` of a TLS floor, for the targets that set one (nginx, Kong). A floor below

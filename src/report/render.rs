@@ -1,9 +1,8 @@
 //! The output of `gatectl render`: text (stderr for what to look at, stdout for what was
-//! written and what the deploy provides) and json. Every string is masked on its way out.
+//! written and what the deploy provides) and json, printed through the masking sink like all output.
 
 use serde::Serialize;
 
-use crate::credentials::redact;
 use crate::render::capability::{Gap, Support};
 use crate::render::inputs::Input;
 use crate::render::Target;
@@ -73,7 +72,13 @@ impl GapOutcome {
             Support::Unsupported(why) => ("unsupported", why),
             Support::Native => ("native", ""),
         };
-        GapOutcome { field: gap.feature.path(), support, detail, accepted: accepted.map(redact), line: gap.line() }
+        GapOutcome {
+            field: gap.feature.path(),
+            support,
+            detail,
+            accepted: accepted.map(str::to_string),
+            line: gap.line(),
+        }
     }
 }
 
@@ -158,7 +163,7 @@ pub fn text(outcome: &RenderOutcome) -> Text {
                 out.push_str(&format!(
                     "    {target}: {} {}{from} ({})\n",
                     input.kind.as_str(),
-                    redact(&input.name),
+                    input.name,
                     input.reader
                 ));
             }
@@ -179,7 +184,7 @@ pub fn text(outcome: &RenderOutcome) -> Text {
 pub fn json(outcome: &RenderOutcome) -> String {
     let mut text = serde_json::to_string_pretty(outcome).expect("the outcome serialises");
     text.push('\n');
-    redact(&text)
+    text
 }
 
 fn plural(n: usize, word: &str) -> String {
