@@ -4,6 +4,7 @@ mod diff;
 mod examples;
 mod exit_codes;
 mod formats;
+mod gateways;
 mod hostile;
 mod injection;
 mod lint;

@@ -2,15 +2,13 @@
 //! an end-to-end test with the real LiteLLM proxy (scripts/install-tools.sh) on loopback in
 //! front of the stand-in Anthropic API.
 
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use serde_json::Value;
 
 use crate::stand_in::{header, stand_in, Seen};
-use crate::test::{free_port, read, repo, KillOnDrop, Test, TODAY};
+use crate::test::{free_port, read, repo, Test, TODAY};
 
 /// Examples LiteLLM renders; the mTLS and OAuth2 ones are refused (see below).
 const EXAMPLES: &[&str] = &["claude-code-prod", "claude-code-staging", "claude-code-dev"];
@@ -191,12 +189,6 @@ const LIMITED_KEY: &str = "gw-live-limited-4b2a9c8d7e6f5a4b3c2d";
 const MASTER_KEY: &str = "sk-master-live-test-5e4d3c2b1a09f8e7d6c5";
 /// What the policy sets upstream when the client sends none (LiteLLM's own default is 2023-06-01).
 const DEFAULT_VERSION: &str = "2024-10-22";
-const STARTUP: Duration = Duration::from_secs(90);
-
-/// The pinned LiteLLM; under CI a missing tool is a failure, never a skip.
-fn litellm_binary() -> Option<PathBuf> {
-    crate::test::venv_tool("litellm", "GATECTL_LITELLM", "venv-litellm", "litellm")
-}
 
 fn live_policy(upstream: u16, port: u16) -> String {
     format!(
@@ -238,56 +230,23 @@ audit:
 
 struct Gateway {
     _dir: tempfile::TempDir,
-    log: PathBuf,
+    proxy: crate::gateways::Litellm,
     port: u16,
     seen: Seen,
-    _proxy: KillOnDrop,
 }
 
 fn start() -> Option<Gateway> {
-    let litellm = litellm_binary()?;
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().to_path_buf();
     let (upstream, seen) = stand_in();
     let port = free_port();
-    let policy = root.join("policy.yaml");
-    std::fs::write(&policy, live_policy(upstream, port)).unwrap();
-    let out = root.join("out");
-    let rendered = Command::new(env!("CARGO_BIN_EXE_gatectl"))
-        .args(["render", policy.to_str().unwrap(), "-t", "litellm", "--out", out.to_str().unwrap(), "--today", TODAY])
-        .output()
-        .unwrap();
-    assert!(rendered.status.success(), "{}", String::from_utf8_lossy(&rendered.stderr));
-    let config_dir = out.join("litellm");
-    let log = root.join("litellm.log");
-    let log_file = std::fs::File::create(&log).unwrap();
-    let child = Command::new(litellm)
-        .args(["--config", "config.yaml", "--host", "127.0.0.1", "--port", &port.to_string()])
-        .current_dir(&config_dir)
-        .env("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-        .env("LIVE_PROVIDER_KEY", PROVIDER_KEY)
-        .env("LIVE_CLIENT_KEY", CLIENT_KEY)
-        .env("LIVE_LIMITED_KEY", LIMITED_KEY)
-        .env("LITELLM_MASTER_KEY", MASTER_KEY)
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(log_file.try_clone().unwrap())
-        .stderr(log_file)
-        .spawn()
-        .unwrap();
-    let mut proxy = KillOnDrop(child);
-    // Uvicorn binds once LiteLLM's start-up (config, custom auth import) has completed.
-    let deadline = Instant::now() + STARTUP;
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        let exited = proxy.0.try_wait().unwrap();
-        assert!(
-            exited.is_none() && Instant::now() < deadline,
-            "litellm did not start ({exited:?}):\n{}",
-            std::fs::read_to_string(&log).unwrap_or_default()
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    Some(Gateway { _dir: dir, log, port, seen, _proxy: proxy })
+    let env = [
+        ("LIVE_PROVIDER_KEY", PROVIDER_KEY),
+        ("LIVE_CLIENT_KEY", CLIENT_KEY),
+        ("LIVE_LIMITED_KEY", LIMITED_KEY),
+        ("LITELLM_MASTER_KEY", MASTER_KEY),
+    ];
+    let proxy = crate::gateways::serve_litellm(dir.path(), &live_policy(upstream, port), &env, |_| {}, port)?;
+    Some(Gateway { _dir: dir, proxy, port, seen })
 }
 
 const MESSAGE: &str =
@@ -387,7 +346,7 @@ fn litellm_enforces_the_policy_end_to_end() {
     }
 
     // No key in LiteLLM's output.
-    let log = std::fs::read_to_string(&gw.log).unwrap();
+    let log = std::fs::read_to_string(&gw.proxy.log).unwrap();
     for key in [CLIENT_KEY, LIMITED_KEY, PROVIDER_KEY, MASTER_KEY, "gw-live-wrong-key"] {
         assert!(!log.contains(key), "litellm's log holds a key:\n{log}");
     }

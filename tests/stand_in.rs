@@ -1,6 +1,10 @@
 //! A stand-in for api.anthropic.com on loopback: records the headers of every
-//! request and answers `POST /v1/messages` with JSON, or with Server-Sent Events
-//! (three events, `SSE_GAP` apart) when the body asks for `"stream": true` (with or without the space).
+//! request (and its path, as the pseudo-header `:path`) and answers as Anthropic's API
+//! does: `POST /v1/messages` with a message (`id`, `type`, `role`, `content`, `model`, the
+//! model asked for), `/v1/messages/count_tokens` with `input_tokens`, and with Server-Sent
+//! Events (three events, `SSE_GAP` apart) when the body asks for `"stream": true` (with or
+//! without the space). It answers every other path too: it stands for an upstream that does
+//! not refuse what a gateway should not have forwarded.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -32,6 +36,8 @@ fn serve(mut stream: TcpStream, seen: &Seen) {
     let mut headers = Vec::new();
     let mut line = String::new();
     reader.read_line(&mut line).unwrap();
+    let path = line.split_whitespace().nth(1).unwrap_or_default().to_string();
+    headers.push((":path".to_string(), path.clone()));
     loop {
         line.clear();
         if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
@@ -56,7 +62,24 @@ fn serve(mut stream: TcpStream, seen: &Seen) {
             std::thread::sleep(SSE_GAP);
         }
     } else {
-        let body = r#"{"type":"message","content":[]}"#;
+        let body = if path.starts_with("/v1/messages/count_tokens") {
+            r#"{"input_tokens":7}"#.to_string()
+        } else {
+            let model = serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|b| b["model"].as_str().map(str::to_string));
+            serde_json::json!({
+                "id": "msg_01StandInForTheAnthropicApi",
+                "type": "message",
+                "role": "assistant",
+                "model": model.unwrap_or_else(|| "claude-haiku-4-5".into()),
+                "content": [{"type": "text", "text": "pong"}],
+                "stop_reason": "max_tokens",
+                "stop_sequence": null,
+                "usage": {"input_tokens": 7, "output_tokens": 1},
+            })
+            .to_string()
+        };
         let _ = stream.write_all(format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).as_bytes());
     }
 }

@@ -1,0 +1,208 @@
+//! The real gateways, served on loopback from a policy gatectl renders: nginx (Debian's),
+//! the LiteLLM proxy and `zuplo dev` (scripts/install-tools.sh). Each `serve_*` renders the
+//! policy text (as of [`TODAY`]) into a folder, lets the caller change the rendered files (a
+//! deliberately broken variant), starts the gateway on `port` and returns once it answers;
+//! the process is stopped when the returned guard drops. A missing gateway skips the test
+//! on a developer's machine and fails it under `CI=true` (see [`crate::test::tool`]).
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::test::{repo, KillOnDrop, TODAY};
+
+fn gatectl(args: &[&str], env: &[(&str, &str)]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gatectl")).args(args).envs(env.iter().copied()).output().unwrap();
+    assert!(out.status.success(), "gatectl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Writes `policy` to `root/policy.yaml` and renders it for `target` into `root/out/<target>`.
+fn render(root: &Path, policy: &str, target: &str) -> (PathBuf, PathBuf) {
+    let path = root.join("policy.yaml");
+    std::fs::write(&path, policy).unwrap();
+    let out = root.join("out");
+    gatectl(&["render", path.to_str().unwrap(), "-t", target, "--out", out.to_str().unwrap(), "--today", TODAY], &[]);
+    (path, out.join(target))
+}
+
+/// Polls until `ready` holds; panics with the log if `process` exits or `limit` passes first.
+fn wait_until(process: &mut Child, limit: Duration, log: &Path, what: &str, ready: impl Fn() -> bool) {
+    let started = Instant::now();
+    loop {
+        let exited = process.try_wait().unwrap();
+        assert!(
+            exited.is_none() && started.elapsed() < limit,
+            "{what} did not start ({exited:?}):\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+        if ready() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn listening(port: u16) -> bool {
+    TcpStream::connect(("127.0.0.1", port)).is_ok()
+}
+
+/// Whether the real nginx is here; under CI a missing tool is a failure, never a skip.
+pub fn nginx_binary() -> Option<PathBuf> {
+    crate::test::tool("nginx", &[PathBuf::from("/usr/sbin/nginx"), PathBuf::from("/usr/bin/nginx")])
+}
+
+/// Renders `policy` for nginx and materializes its secrets from `secrets` (its `targets.nginx`
+/// paths point under `root`), applies `edit` to the rendered config, and serves it on `port`.
+/// Logs go to `root/logs/`.
+pub fn serve_nginx(
+    root: &Path,
+    policy: &str,
+    secrets: &[(&str, &str)],
+    edit: impl Fn(String) -> String,
+    port: u16,
+) -> Option<KillOnDrop> {
+    let nginx = nginx_binary()?;
+    for sub in ["logs", "tmp"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    let (policy_path, dir) = render(root, policy, "nginx");
+    gatectl(&["materialize", policy_path.to_str().unwrap(), "-t", "nginx", "--today", TODAY], secrets);
+    let conf = std::fs::read_dir(&dir).unwrap().next().expect("nginx renders one file").unwrap().path();
+    std::fs::write(&conf, edit(std::fs::read_to_string(&conf).unwrap())).unwrap();
+    let main = root.join("nginx.conf");
+    std::fs::write(
+        &main,
+        format!(
+            "pid {r}/nginx.pid;\nerror_log {r}/logs/error.log info;\nevents {{}}\nhttp {{\n    client_body_temp_path {r}/tmp;\n    proxy_temp_path {r}/tmp;\n    include {};\n}}\n",
+            conf.display(),
+            r = root.display()
+        ),
+    )
+    .unwrap();
+    let log = root.join("logs/error.log");
+    let child = Command::new(nginx)
+        .args(["-p", root.to_str().unwrap(), "-e", log.to_str().unwrap(), "-c", main.to_str().unwrap()])
+        // One process: killing it at the end of the test leaves no orphaned worker behind.
+        .args(["-g", "daemon off; master_process off;"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut guard = KillOnDrop(child);
+    wait_until(&mut guard.0, Duration::from_secs(10), &log, "nginx", || listening(port));
+    Some(guard)
+}
+
+pub fn litellm_binary() -> Option<PathBuf> {
+    crate::test::venv_tool("litellm", "GATECTL_LITELLM", "venv-litellm", "litellm")
+}
+
+/// The real LiteLLM proxy from a rendered policy; its output goes to the returned log file.
+pub struct Litellm {
+    pub log: PathBuf,
+    _proxy: KillOnDrop,
+}
+
+/// Renders `policy` for LiteLLM, applies `edit` to the rendered folder, and serves it on
+/// `port` with `env` (the variables the render names) set.
+pub fn serve_litellm(
+    root: &Path,
+    policy: &str,
+    env: &[(&str, &str)],
+    edit: impl Fn(&Path),
+    port: u16,
+) -> Option<Litellm> {
+    let litellm = litellm_binary()?;
+    let (_, dir) = render(root, policy, "litellm");
+    edit(&dir);
+    let log = root.join("litellm.log");
+    let log_file = std::fs::File::create(&log).unwrap();
+    let child = Command::new(litellm)
+        .args(["--config", "config.yaml", "--host", "127.0.0.1", "--port", &port.to_string()])
+        .current_dir(&dir)
+        .env("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(log_file.try_clone().unwrap())
+        .stderr(log_file)
+        .spawn()
+        .unwrap();
+    let mut proxy = KillOnDrop(child);
+    // Uvicorn binds once LiteLLM's start-up (config, custom auth import) has completed.
+    wait_until(&mut proxy.0, Duration::from_secs(90), &log, "litellm", || listening(port));
+    Some(Litellm { log, _proxy: proxy })
+}
+
+/// The pinned Zuplo CLI's install prefix (or `$GATECTL_ZUPLO`).
+pub fn zuplo_prefix() -> Option<PathBuf> {
+    let prefix = std::env::var_os("GATECTL_ZUPLO").map(PathBuf::from).unwrap_or_else(|| repo().join(".cache/zuplo"));
+    crate::test::tool("zuplo", &[prefix.join("node_modules/.bin/zuplo")])?;
+    Some(prefix)
+}
+
+/// A `zuplo` command run by the pinned Node (first on PATH: the CLI and its children call `node`).
+pub fn zuplo(prefix: &Path, dir: &Path) -> Command {
+    let bin = prefix.join("node_modules/.bin");
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let mut command = Command::new(bin.join("zuplo"));
+    command
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("ZUPLO_DISABLE_UPDATE_CHECK", "1")
+        .env("ZUPLO_DO_NOT_TRACK", "1")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null());
+    command
+}
+
+/// `zuplo dev` and its children (esbuild, workerd), in their own process group: killing only the
+/// CLI leaves workerd serving, so the whole group is killed (and the CLI reaped) on drop.
+pub struct DevServer {
+    child: Child,
+    pub started_in: Duration,
+}
+
+impl Drop for DevServer {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", self.child.id())]).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// Renders `policy` for Zuplo, writes `dotenv` as the project's `.env` (what `zuplo dev` reads
+/// the gateway's variables from), and serves it with `zuplo dev` on `port`.
+pub fn serve_zuplo(root: &Path, policy: &str, dotenv: &str, port: u16) -> Option<DevServer> {
+    use std::os::unix::process::CommandExt;
+    let prefix = zuplo_prefix()?;
+    let (_, project) = render(root, policy, "zuplo");
+    std::fs::write(project.join(".env"), dotenv).unwrap();
+    let log = root.join("zuplo.log");
+    let log_file = std::fs::File::create(&log).unwrap();
+    let started = Instant::now();
+    let child = zuplo(&prefix, &project)
+        .args(["dev", "--port", &port.to_string(), "--no-start-editor", "--no-start-docs"])
+        .stdout(log_file.try_clone().unwrap())
+        .stderr(log_file)
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let mut server = DevServer { child, started_in: Duration::ZERO };
+    // The port opens before the build is loaded: ready once a route answers.
+    wait_until(&mut server.child, Duration::from_secs(120), &log, "zuplo dev", || {
+        listening(port) && answers(port, "/v1/messages")
+    });
+    server.started_in = started.elapsed();
+    Some(server)
+}
+
+/// Whether an HTTP GET of `path` gets any status at all.
+fn answers(port: u16, path: &str) -> bool {
+    let out = Command::new("curl")
+        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "-X", "GET"])
+        .arg(format!("http://127.0.0.1:{port}{path}"))
+        .output()
+        .expect("curl runs");
+    String::from_utf8_lossy(&out.stdout).trim().parse::<u16>().unwrap_or(0) != 0
+}
