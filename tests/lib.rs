@@ -22,3 +22,5 @@ mod secrets;
 mod stand_in;
 mod suppression;
 mod test;
+mod verify;
+mod verify_live;

@@ -1,5 +1,6 @@
 //! The output formats of `gatectl diff`: text (coloured on a terminal), json, markdown.
 
+use super::cell;
 use crate::diff::{Change, ChangeKind, TargetDiff};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -113,11 +114,6 @@ fn json(diffs: &[TargetDiff]) -> String {
     let mut text = serde_json::to_string_pretty(&value).expect("JSON serialises");
     text.push('\n');
     text
-}
-
-/// Escapes a table cell: pipes, line breaks and backticks cannot break out of it.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ").replace('`', "'")
 }
 
 fn markdown(diffs: &[TargetDiff]) -> String {

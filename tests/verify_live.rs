@@ -1,0 +1,292 @@
+//! `gatectl verify` against the real gateways (tests/gateways.rs) in front of the stand-in
+//! Anthropic API: the production example, pointed at loopback, passes every check its target
+//! enforces; one deliberately broken variant per check fails exactly that check; and a
+//! gateway that is down is exit 2. One gateway serves several checks where it can: LiteLLM
+//! and `zuplo dev` take seconds to start, nginx milliseconds.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::stand_in::stand_in;
+use crate::test::{free_port, repo, Outcome, Test, TODAY};
+
+const PROVIDER_KEY: &str = "sk-ant-api03-ProviderKeyForTheStandIn0123456789";
+/// team-data's key: the policy's default limit (100/min, burst 20) applies to it.
+const CONSUMER_KEY: &str = "gw-verify-team-data-5c1e9a7b3d2f4e6a";
+const OTHER_KEYS: [(&str, &str); 2] = [
+    ("VERIFY_KEY_PLATFORM", "gw-verify-team-platform-0a9b8c7d6e5f"),
+    ("VERIFY_KEY_CI", "gw-verify-ci-bot-1f2e3d4c5b6a7988"),
+];
+const MASTER_KEY: &str = "sk-master-verify-test-5e4d3c2b1a09f8e7d6c5";
+
+/// The production example with loopback addresses and `env:` secrets: development (a plain-HTTP
+/// stand-in upstream is an error in production), the stand-in as upstream, loopback allowed.
+fn prod_on_loopback(upstream: u16, port: u16, extra: &[(&str, &str)]) -> String {
+    let mut policy = std::fs::read_to_string(repo().join("policies/claude-code-prod.yaml")).unwrap();
+    let upstream = format!("url: http://127.0.0.1:{upstream}");
+    let listener = format!("host: localhost\n  port: {port}");
+    let replacements = [
+        ("environment: production", "environment: development"),
+        ("url: https://api.anthropic.com", upstream.as_str()),
+        ("api_key: vault:secret/claude-code-prod#provider_key", "api_key: env:VERIFY_PROVIDER_KEY"),
+        ("host: gateway.example.com\n  port: 443", listener.as_str()),
+        ("key: vault:secret/claude-code-prod/consumers#team-platform", "key: env:VERIFY_KEY_PLATFORM"),
+        ("key: vault:secret/claude-code-prod/consumers#team-data", "key: env:VERIFY_KEY_DATA"),
+        ("key: aws-sm:claude-code-prod/ci-bot", "key: env:VERIFY_KEY_CI"),
+        ("vault:secret/claude-code-prod#redis_password", "env:VERIFY_REDIS_PASSWORD"),
+        ("ip_allowlist: [", "ip_allowlist: [127.0.0.1/32, "),
+    ];
+    for (from, to) in replacements.iter().chain(extra) {
+        assert!(policy.contains(from), "the prod example has no `{from}`");
+        policy = policy.replace(from, to);
+    }
+    policy
+}
+
+fn secrets() -> Vec<(&'static str, &'static str)> {
+    let mut env = vec![("VERIFY_PROVIDER_KEY", PROVIDER_KEY), ("VERIFY_KEY_DATA", CONSUMER_KEY)];
+    env.extend(OTHER_KEYS);
+    env.push(("VERIFY_REDIS_PASSWORD", "redis-password-not-used-here"));
+    env
+}
+
+/// `gatectl verify` on `policy_text` against `url` with team-data's key in `$VERIFY_KEY_DATA`.
+fn verify(policy: &str, url: &str, extra: &[&str]) -> Outcome {
+    let test = Test::new().file("policy.yaml", policy).env("VERIFY_KEY_DATA", CONSUMER_KEY).args(&[
+        "verify",
+        "policy.yaml",
+        "--url",
+        url,
+        "--key-env",
+        "VERIFY_KEY_DATA",
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+    ]);
+    let out = test.args(extra).run();
+    for (_, key) in secrets() {
+        assert!(
+            !out.stdout.contains(key) && !out.stderr.contains(key),
+            "a key was printed:\n{}{}",
+            out.stdout,
+            out.stderr
+        );
+    }
+    out
+}
+
+/// (id, status) of every check in a JSON report.
+fn statuses(out: &Outcome) -> Vec<(String, String)> {
+    out.json()["checks"]
+        .as_array()
+        .expect("a checks array")
+        .iter()
+        .map(|c| (c["id"].as_str().unwrap().to_string(), c["status"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+fn ids(out: &Outcome, status: &str) -> Vec<String> {
+    statuses(out).into_iter().filter(|(_, s)| s == status).map(|(id, _)| id).collect()
+}
+
+fn detail<'a>(report: &'a Value, id: &str) -> &'a str {
+    report["checks"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap()["detail"].as_str().unwrap()
+}
+
+// ---------------------------------------------------------------------------------------------
+// nginx: TLS floor, ciphers, HSTS, keys, limits, streaming — everything but the model list.
+
+struct Nginx {
+    _dir: tempfile::TempDir,
+    policy: String,
+    url: String,
+    _nginx: crate::test::KillOnDrop,
+}
+
+/// The prod example rendered for nginx, `edit` applied to the rendered config, served on loopback.
+fn nginx(policy_edits: &[(&str, &str)], edit: impl Fn(String) -> String) -> Option<Nginx> {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("tls")).unwrap();
+    crate::test::self_signed(&root.join("tls/server.crt"), &root.join("tls/server.key"));
+    let (upstream, _) = stand_in();
+    let port = free_port();
+    let tls = format!("file:{}/tls/", root.display());
+    let nginx_settings =
+        format!("nginx: {{secrets_dir: {r}/secrets, audit_log: {r}/logs/audit.log}}", r = root.display());
+    let mut edits = vec![
+        ("file:/etc/gateway/tls/", tls.as_str()),
+        ("nginx: {secrets_dir: /etc/nginx/gatectl/claude-code-prod}", nginx_settings.as_str()),
+    ];
+    edits.extend_from_slice(policy_edits);
+    let policy = prod_on_loopback(upstream, port, &edits);
+    let guard = crate::gateways::serve_nginx(root, &policy, &secrets(), edit, port)?;
+    Some(Nginx { policy, url: format!("https://localhost:{port}"), _nginx: guard, _dir: dir })
+}
+
+impl Nginx {
+    fn verify(&self, extra: &[&str]) -> Outcome {
+        let ca = self._dir.path().join("tls/server.crt");
+        let mut args = vec!["--target", "nginx", "--ca", ca.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        verify(&self.policy, &self.url, &args)
+    }
+}
+
+/// A change to a rendered nginx config.
+type ConfigEdit = Box<dyn Fn(String) -> String>;
+/// Replacements in the policy before it is rendered.
+type PolicyEdits = &'static [(&'static str, &'static str)];
+
+/// Replaces `from` (which must be in the rendered config) by `to`.
+fn edit(from: &'static str, to: &'static str) -> impl Fn(String) -> String {
+    move |conf: String| {
+        assert!(conf.contains(from), "the rendered config has no `{from}`:\n{conf}");
+        conf.replace(from, to)
+    }
+}
+
+#[test]
+fn nginx_passes_every_check_it_enforces_and_each_broken_variant_fails_its_own() {
+    let Some(gw) = nginx(&[], |conf| conf) else { return };
+    let out = gw.verify(&["--rate-limit"]).code(0);
+    assert_eq!(ids(&out, "fail"), Vec::<String>::new(), "{}", out.stdout);
+    assert_eq!(ids(&out, "skip"), ["model-allowlist"], "{}", out.stdout);
+    let report = out.json();
+    assert!(detail(&report, "model-allowlist").contains("nginx does not enforce `upstream.models`"));
+    assert!(detail(&report, "tls-floor").contains("TLS 1.0 and 1.1 refused; TLS 1.2 accepted"), "{report}");
+    assert!(detail(&report, "rate-limit").contains("consumer team-data"), "{report}");
+    assert_eq!(report["summary"], serde_json::json!({"pass": 10, "fail": 0, "skip": 1}));
+    drop(gw);
+
+    // The example's cipher list holds only TLS 1.2 suites, which TLS 1.0 cannot use: the
+    // variant with a lowered floor drops the list, so that the floor alone is what changed.
+    const NO_CIPHERS: PolicyEdits = &[(
+        "    ciphers: [ECDHE-ECDSA-AES128-GCM-SHA256, ECDHE-RSA-AES128-GCM-SHA256, ECDHE-ECDSA-AES256-GCM-SHA384, ECDHE-RSA-AES256-GCM-SHA384]\n",
+        "",
+    )];
+    let variants: [(&str, PolicyEdits, ConfigEdit); 6] = [
+        ("streaming", &[], Box::new(edit("proxy_buffering off;", "proxy_buffering on;"))),
+        (
+            "hsts",
+            &[],
+            Box::new(edit("    add_header Strict-Transport-Security", "    #add_header Strict-Transport-Security")),
+        ),
+        // Any bearer token maps to team-data: a wrong key is let in, a missing one still is not.
+        (
+            "auth-wrong",
+            &[],
+            Box::new(edit(
+                "    default \"\";\n    include",
+                "    default \"\";\n    \"~^Bearer .\" \"team-data\";\n    include",
+            )),
+        ),
+        (
+            "tls-floor",
+            NO_CIPHERS,
+            // OpenSSL 3 negotiates TLS 1.0/1.1 only at security level 0.
+            Box::new(edit(
+                "ssl_protocols TLSv1.2 TLSv1.3;",
+                "ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;\n    ssl_ciphers \"HIGH:!aNULL:@SECLEVEL=0\";",
+            )),
+        ),
+        ("tls-ciphers", &[], Box::new(edit("ssl_ciphers \"", "ssl_ciphers \"ECDHE-ECDSA-CHACHA20-POLY1305:"))),
+        (
+            "rate-limit",
+            &[],
+            Box::new(|conf: String| conf.lines().filter(|l| !l.contains("limit_req ")).collect::<Vec<_>>().join("\n")),
+        ),
+    ];
+    for (check, policy_edits, broken) in variants {
+        let Some(gw) = nginx(policy_edits, broken) else { return };
+        let out = gw.verify(&["--rate-limit"]).code(1);
+        assert_eq!(ids(&out, "fail"), [check], "{check}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn a_gateway_that_is_down_is_exit_2() {
+    let (upstream, _) = stand_in();
+    let port = free_port();
+    let policy = prod_on_loopback(upstream, port, &[]);
+    verify(&policy, &format!("https://localhost:{port}"), &["--target", "nginx"])
+        .code(2)
+        .stderr_has(&format!("cannot reach https://localhost:{port}"));
+    verify(&policy, &format!("http://127.0.0.1:{port}"), &[]).code(2).stderr_has("cannot reach");
+}
+
+// ---------------------------------------------------------------------------------------------
+// LiteLLM: keys, the model allowlist, per-consumer limits, streaming; no TLS of its own.
+
+/// The prod example (with `edits`) rendered for LiteLLM and served on loopback.
+fn litellm(dir: &Path, edits: &[(&str, &str)]) -> Option<(String, String, crate::gateways::Litellm)> {
+    let (upstream, _) = stand_in();
+    let port = free_port();
+    // LiteLLM keeps its counters per process: no Redis.
+    let mut edits = edits.to_vec();
+    edits.extend([
+        ("  shared_state: rediss://redis.internal:6380\n", ""),
+        ("  shared_state_password: env:VERIFY_REDIS_PASSWORD\n", ""),
+    ]);
+    let policy = prod_on_loopback(upstream, port, &edits);
+    let mut env = secrets();
+    env.push(("LITELLM_MASTER_KEY", MASTER_KEY));
+    let proxy = crate::gateways::serve_litellm(dir, &policy, &env, |_| {}, port)?;
+    Some((policy, format!("http://127.0.0.1:{port}"), proxy))
+}
+
+#[test]
+fn litellm_passes_every_check_it_enforces_and_fails_without_its_model_list() {
+    let (good, broken) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    // The broken gateway was rendered from the policy without its model list (LiteLLM then
+    // serves `anthropic/*`); verify checks it against the policy that has one. Both proxies
+    // start at once: LiteLLM's start-up is most of this test's time.
+    let no_models = [("  models: [claude-sonnet-4-5, claude-haiku-4-5]\n", "")];
+    let (running, dropped) = std::thread::scope(|scope| {
+        let running = scope.spawn(|| litellm(good.path(), &[]));
+        let dropped = scope.spawn(|| litellm(broken.path(), &no_models));
+        (running.join().unwrap(), dropped.join().unwrap())
+    });
+    let (Some((policy, url, proxy)), Some((_, broken_url, _broken_proxy))) = (running, dropped) else { return };
+    let out = verify(&policy, &url, &["--target", "litellm", "--rate-limit"]);
+    let out = out.code(0);
+    assert_eq!(ids(&out, "fail"), Vec::<String>::new(), "{}", out.stdout);
+    assert_eq!(ids(&out, "skip"), ["hsts", "tls-floor", "tls-ciphers"], "{}", out.stdout);
+    assert!(detail(&out.json(), "tls-floor").contains("LiteLLM terminates no TLS"));
+    let log = std::fs::read_to_string(&proxy.log).unwrap();
+    assert!(!log.contains(CONSUMER_KEY), "litellm's log holds the consumer's key");
+
+    let out = verify(&policy, &broken_url, &["--target", "litellm"]);
+    let out = out.code(1);
+    assert_eq!(ids(&out, "fail"), ["model-allowlist"], "{}", out.stdout);
+}
+
+// ---------------------------------------------------------------------------------------------
+// zuplo dev: HSTS, streaming, routes, limits. Consumer keys live in Zuplo's key service, which
+// `zuplo dev` reaches only when linked (network): this gateway runs `auth.method: none`.
+
+#[test]
+fn zuplo_dev_passes_every_check_it_enforces() {
+    let dir = tempfile::tempdir().unwrap();
+    let (upstream, _) = stand_in();
+    let port = free_port();
+    let consumers_start = "auth:\n  method: api_key";
+    let mut policy = prod_on_loopback(upstream, port, &[("by: consumer", "by: ip")]);
+    let start = policy.find(consumers_start).unwrap();
+    let end = policy.find("headers:\n").unwrap();
+    policy.replace_range(start..end, "auth:\n  method: none\n\n");
+    let dotenv = format!("VERIFY_PROVIDER_KEY={PROVIDER_KEY}\nVERIFY_REDIS_PASSWORD=unused\n");
+    let Some(_server) = crate::gateways::serve_zuplo(dir.path(), &policy, &dotenv, port) else { return };
+    let out = verify(&policy, &format!("http://127.0.0.1:{port}"), &["--target", "zuplo", "--rate-limit"]);
+    let out = out.code(0);
+    assert_eq!(ids(&out, "fail"), Vec::<String>::new(), "{}", out.stdout);
+    assert_eq!(
+        ids(&out, "skip"),
+        ["auth-missing", "auth-wrong", "tls-floor", "tls-ciphers", "model-allowlist"],
+        "{}",
+        out.stdout
+    );
+    assert!(detail(&out.json(), "hsts").contains("max-age=31536000; includeSubDomains"));
+}
