@@ -519,3 +519,49 @@ fn kong_plugin_defaults_match_kongs_plugin_schemas() {
     assert_eq!(checked_in, Value::Object(derived), "src/diff/kong_defaults.json is stale: re-run with GATECTL_BLESS=1");
     assert_eq!(checked_in["rate-limiting"]["policy"], "local", "a known default is present");
 }
+
+/// `nginx -T` of the production example as nginx loads it: every file after its marker line.
+fn nginx_dump(root: &Path, edit: impl Fn(String) -> String) -> Option<(String, String)> {
+    let policy = crate::gateways::prod_for_nginx(root, 1, 8443, &[]);
+    let secrets = crate::gateways::prod_secrets();
+    let (nginx, main) = crate::gateways::nginx_config(root, &policy, &secrets, edit)?;
+    let out = std::process::Command::new(nginx)
+        .args(["-T", "-p", root.to_str().unwrap(), "-e", "/dev/null", "-c", main.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "nginx -T: {}", String::from_utf8_lossy(&out.stderr));
+    // What a user captures with `nginx -T 2>&1`: the test lines first, then the files.
+    let dump = format!("{}{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+    assert!(dump.contains("# configuration file ") && dump.contains("syntax is ok"), "{dump}");
+    Some((policy, dump))
+}
+
+#[test]
+fn nginx_t_output_is_a_deployed_config() {
+    let test = Test::new();
+    let root = test.path().join("root");
+    let Some((policy, dump)) = nginx_dump(&root, |conf| conf) else { return };
+    let test = test.file("policy.yaml", &policy).file("dump.txt", &dump);
+    let policy_path = test.path().join("policy.yaml");
+    let diff = |deployed: &str, stdin: &str, extra: &[&str]| {
+        Test::new()
+            .stdin(stdin)
+            .args(&["diff", policy_path.to_str().unwrap(), "-t", "nginx", "--deployed", deployed, "--today", TODAY])
+            .args(extra)
+            .run()
+    };
+    // The policy's file is found among nginx.conf and what it includes: no drift, from a file or stdin.
+    let out = diff(test.path().join("dump.txt").to_str().unwrap(), "", &[]).code(0);
+    out.stdout_has("no drift").stdout_has("from the nginx -T output in");
+    diff("-", &dump, &[]).code(0).stdout_has("no drift");
+
+    // A limit changed in the running config is drift, and the only change.
+    let Some((_, drifted)) = nginx_dump(&root, |conf| conf.replace("rate=100r/m", "rate=1000r/m")) else { return };
+    let out = diff("-", &drifted, &["--format", "json"]).code(1);
+    assert_eq!(changes(&out).len(), 1, "{}", out.stdout);
+    assert!(out.stdout.contains("rate=1000r/m"), "{}", out.stdout);
+
+    // Output without the policy's file names what it holds.
+    let others = dump.replace("claude-code-prod", "another-policy");
+    diff("-", &others, &[]).code(2).stderr_has("holds no claude-code-prod.conf").stderr_has("nginx.conf");
+}

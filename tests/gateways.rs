@@ -53,15 +53,14 @@ pub fn nginx_binary() -> Option<PathBuf> {
 }
 
 /// Renders `policy` for nginx and materializes its secrets from `secrets` (its `targets.nginx`
-/// paths point under `root`), applies `edit` to the rendered config, and serves it on `port`.
-/// Logs go to `root/logs/`.
-pub fn serve_nginx(
+/// paths point under `root`), applies `edit` to the rendered config, and writes a main
+/// `nginx.conf` that includes it: the nginx binary and that file.
+pub fn nginx_config(
     root: &Path,
     policy: &str,
     secrets: &[(&str, &str)],
     edit: impl Fn(String) -> String,
-    port: u16,
-) -> Option<KillOnDrop> {
+) -> Option<(PathBuf, PathBuf)> {
     let nginx = nginx_binary()?;
     for sub in ["logs", "tmp"] {
         std::fs::create_dir_all(root.join(sub)).unwrap();
@@ -80,6 +79,18 @@ pub fn serve_nginx(
         ),
     )
     .unwrap();
+    Some((nginx, main))
+}
+
+/// [`nginx_config`], served by the real nginx on `port`. Logs go to `root/logs/`.
+pub fn serve_nginx(
+    root: &Path,
+    policy: &str,
+    secrets: &[(&str, &str)],
+    edit: impl Fn(String) -> String,
+    port: u16,
+) -> Option<KillOnDrop> {
+    let (nginx, main) = nginx_config(root, policy, secrets, edit)?;
     let log = root.join("logs/error.log");
     let child = Command::new(nginx)
         .args(["-p", root.to_str().unwrap(), "-e", log.to_str().unwrap(), "-c", main.to_str().unwrap()])
@@ -205,4 +216,63 @@ fn answers(port: u16, path: &str) -> bool {
         .output()
         .expect("curl runs");
     String::from_utf8_lossy(&out.stdout).trim().parse::<u16>().unwrap_or(0) != 0
+}
+
+// ---------------------------------------------------------------------------------------------
+// The production example, pointed at loopback.
+
+pub const PROVIDER_KEY: &str = "sk-ant-api03-ProviderKeyForTheStandIn0123456789";
+/// team-data's key: the policy's default limit (100/min, burst 20) applies to it.
+pub const CONSUMER_KEY: &str = "gw-verify-team-data-5c1e9a7b3d2f4e6a";
+const OTHER_KEYS: [(&str, &str); 2] = [
+    ("VERIFY_KEY_PLATFORM", "gw-verify-team-platform-0a9b8c7d6e5f"),
+    ("VERIFY_KEY_CI", "gw-verify-ci-bot-1f2e3d4c5b6a7988"),
+];
+
+/// The production example with loopback addresses and `env:` secrets: development (a plain-HTTP
+/// stand-in upstream is an error in production), the stand-in as upstream, loopback allowed.
+pub fn prod_on_loopback(upstream: u16, port: u16, extra: &[(&str, &str)]) -> String {
+    let mut policy = std::fs::read_to_string(repo().join("policies/claude-code-prod.yaml")).unwrap();
+    let upstream = format!("url: http://127.0.0.1:{upstream}");
+    let listener = format!("host: localhost\n  port: {port}");
+    let replacements = [
+        ("environment: production", "environment: development"),
+        ("url: https://api.anthropic.com", upstream.as_str()),
+        ("api_key: vault:secret/claude-code-prod#provider_key", "api_key: env:VERIFY_PROVIDER_KEY"),
+        ("host: gateway.example.com\n  port: 443", listener.as_str()),
+        ("key: vault:secret/claude-code-prod/consumers#team-platform", "key: env:VERIFY_KEY_PLATFORM"),
+        ("key: vault:secret/claude-code-prod/consumers#team-data", "key: env:VERIFY_KEY_DATA"),
+        ("key: aws-sm:claude-code-prod/ci-bot", "key: env:VERIFY_KEY_CI"),
+        ("vault:secret/claude-code-prod#redis_password", "env:VERIFY_REDIS_PASSWORD"),
+        ("ip_allowlist: [", "ip_allowlist: [127.0.0.1/32, "),
+    ];
+    for (from, to) in replacements.iter().chain(extra) {
+        assert!(policy.contains(from), "the prod example has no `{from}`");
+        policy = policy.replace(from, to);
+    }
+    policy
+}
+
+/// The values of every `env:` secret [`prod_on_loopback`] names.
+pub fn prod_secrets() -> Vec<(&'static str, &'static str)> {
+    let mut env = vec![("VERIFY_PROVIDER_KEY", PROVIDER_KEY), ("VERIFY_KEY_DATA", CONSUMER_KEY)];
+    env.extend(OTHER_KEYS);
+    env.push(("VERIFY_REDIS_PASSWORD", "redis-password-not-used-here"));
+    env
+}
+
+/// [`prod_on_loopback`] for nginx: a self-signed certificate for `localhost` under `root/tls`,
+/// secrets and logs under `root`.
+pub fn prod_for_nginx(root: &Path, upstream: u16, port: u16, policy_edits: &[(&str, &str)]) -> String {
+    std::fs::create_dir_all(root.join("tls")).unwrap();
+    crate::test::self_signed(&root.join("tls/server.crt"), &root.join("tls/server.key"));
+    let tls = format!("file:{}/tls/", root.display());
+    let nginx_settings =
+        format!("nginx: {{secrets_dir: {r}/secrets, audit_log: {r}/logs/audit.log}}", r = root.display());
+    let mut edits = vec![
+        ("file:/etc/gateway/tls/", tls.as_str()),
+        ("nginx: {secrets_dir: /etc/nginx/gatectl/claude-code-prod}", nginx_settings.as_str()),
+    ];
+    edits.extend_from_slice(policy_edits);
+    prod_on_loopback(upstream, port, &edits)
 }

@@ -9,47 +9,11 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::stand_in::stand_in;
-use crate::test::{free_port, repo, Outcome, Test, TODAY};
+use crate::test::{free_port, Outcome, Test, TODAY};
 
-const PROVIDER_KEY: &str = "sk-ant-api03-ProviderKeyForTheStandIn0123456789";
-/// team-data's key: the policy's default limit (100/min, burst 20) applies to it.
-const CONSUMER_KEY: &str = "gw-verify-team-data-5c1e9a7b3d2f4e6a";
-const OTHER_KEYS: [(&str, &str); 2] = [
-    ("VERIFY_KEY_PLATFORM", "gw-verify-team-platform-0a9b8c7d6e5f"),
-    ("VERIFY_KEY_CI", "gw-verify-ci-bot-1f2e3d4c5b6a7988"),
-];
+use crate::gateways::{prod_on_loopback, prod_secrets, CONSUMER_KEY, PROVIDER_KEY};
+
 const MASTER_KEY: &str = "sk-master-verify-test-5e4d3c2b1a09f8e7d6c5";
-
-/// The production example with loopback addresses and `env:` secrets: development (a plain-HTTP
-/// stand-in upstream is an error in production), the stand-in as upstream, loopback allowed.
-fn prod_on_loopback(upstream: u16, port: u16, extra: &[(&str, &str)]) -> String {
-    let mut policy = std::fs::read_to_string(repo().join("policies/claude-code-prod.yaml")).unwrap();
-    let upstream = format!("url: http://127.0.0.1:{upstream}");
-    let listener = format!("host: localhost\n  port: {port}");
-    let replacements = [
-        ("environment: production", "environment: development"),
-        ("url: https://api.anthropic.com", upstream.as_str()),
-        ("api_key: vault:secret/claude-code-prod#provider_key", "api_key: env:VERIFY_PROVIDER_KEY"),
-        ("host: gateway.example.com\n  port: 443", listener.as_str()),
-        ("key: vault:secret/claude-code-prod/consumers#team-platform", "key: env:VERIFY_KEY_PLATFORM"),
-        ("key: vault:secret/claude-code-prod/consumers#team-data", "key: env:VERIFY_KEY_DATA"),
-        ("key: aws-sm:claude-code-prod/ci-bot", "key: env:VERIFY_KEY_CI"),
-        ("vault:secret/claude-code-prod#redis_password", "env:VERIFY_REDIS_PASSWORD"),
-        ("ip_allowlist: [", "ip_allowlist: [127.0.0.1/32, "),
-    ];
-    for (from, to) in replacements.iter().chain(extra) {
-        assert!(policy.contains(from), "the prod example has no `{from}`");
-        policy = policy.replace(from, to);
-    }
-    policy
-}
-
-fn secrets() -> Vec<(&'static str, &'static str)> {
-    let mut env = vec![("VERIFY_PROVIDER_KEY", PROVIDER_KEY), ("VERIFY_KEY_DATA", CONSUMER_KEY)];
-    env.extend(OTHER_KEYS);
-    env.push(("VERIFY_REDIS_PASSWORD", "redis-password-not-used-here"));
-    env
-}
 
 /// `gatectl verify` on `policy_text` against `url` with team-data's key in `$VERIFY_KEY_DATA`.
 fn verify(policy: &str, url: &str, extra: &[&str]) -> Outcome {
@@ -66,7 +30,7 @@ fn verify(policy: &str, url: &str, extra: &[&str]) -> Outcome {
         TODAY,
     ]);
     let out = test.args(extra).run();
-    for (_, key) in secrets() {
+    for (_, key) in prod_secrets() {
         assert!(
             !out.stdout.contains(key) && !out.stderr.contains(key),
             "a key was printed:\n{}{}",
@@ -109,20 +73,10 @@ struct Nginx {
 fn nginx(policy_edits: &[(&str, &str)], edit: impl Fn(String) -> String) -> Option<Nginx> {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    std::fs::create_dir_all(root.join("tls")).unwrap();
-    crate::test::self_signed(&root.join("tls/server.crt"), &root.join("tls/server.key"));
     let (upstream, _) = stand_in();
     let port = free_port();
-    let tls = format!("file:{}/tls/", root.display());
-    let nginx_settings =
-        format!("nginx: {{secrets_dir: {r}/secrets, audit_log: {r}/logs/audit.log}}", r = root.display());
-    let mut edits = vec![
-        ("file:/etc/gateway/tls/", tls.as_str()),
-        ("nginx: {secrets_dir: /etc/nginx/gatectl/claude-code-prod}", nginx_settings.as_str()),
-    ];
-    edits.extend_from_slice(policy_edits);
-    let policy = prod_on_loopback(upstream, port, &edits);
-    let guard = crate::gateways::serve_nginx(root, &policy, &secrets(), edit, port)?;
+    let policy = crate::gateways::prod_for_nginx(root, upstream, port, policy_edits);
+    let guard = crate::gateways::serve_nginx(root, &policy, &prod_secrets(), edit, port)?;
     Some(Nginx { policy, url: format!("https://localhost:{port}"), _nginx: guard, _dir: dir })
 }
 
@@ -231,7 +185,7 @@ fn litellm(dir: &Path, edits: &[(&str, &str)]) -> Option<(String, String, crate:
         ("  shared_state_password: env:VERIFY_REDIS_PASSWORD\n", ""),
     ]);
     let policy = prod_on_loopback(upstream, port, &edits);
-    let mut env = secrets();
+    let mut env = prod_secrets();
     env.push(("LITELLM_MASTER_KEY", MASTER_KEY));
     let proxy = crate::gateways::serve_litellm(dir, &policy, &env, |_| {}, port)?;
     Some((policy, format!("http://127.0.0.1:{port}"), proxy))

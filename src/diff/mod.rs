@@ -191,9 +191,10 @@ pub fn read_deployed(target: Target, deployed: &Deployed, rendered: &Rendered) -
     let mut sources = BTreeMap::new();
     let (deployed_files, names) = match deployed {
         Deployed::Stdin(text) => {
-            let name = (layout.identify)("-", text);
-            sources.insert(name.to_string(), "stdin".to_string());
-            (Files::from([(name.to_string(), text.clone())]), vec![name])
+            let (text, source) = from_nginx_dump(target, text.clone(), "stdin", rendered, &mut notes)?;
+            let name = (layout.identify)("-", &text);
+            sources.insert(name.to_string(), source);
+            (Files::from([(name.to_string(), text)]), vec![name])
         }
         Deployed::Path(path) if path.is_dir() => {
             let mut files = Files::new();
@@ -215,14 +216,42 @@ pub fn read_deployed(target: Target, deployed: &Deployed, rendered: &Rendered) -
         }
         Deployed::Path(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| unreadable(path, &e))?;
+            let shown = path.display().to_string();
+            let (text, source) = from_nginx_dump(target, text, &shown, rendered, &mut notes)?;
             let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let name = (layout.identify)(&file_name, &text);
-            sources.insert(name.to_string(), path.display().to_string());
+            sources.insert(name.to_string(), source);
             (Files::from([(name.to_string(), text)]), vec![name])
         }
     };
     let rendered = rendered_files.into_iter().filter(|(name, _)| names.contains(&name.as_str())).collect();
     Ok(Sides { rendered, deployed: deployed_files, sources, notes })
+}
+
+/// `nginx -T` output read as the policy's own file in it (text and how to name it); any other
+/// text as it is.
+fn from_nginx_dump(
+    target: Target,
+    text: String,
+    source: &str,
+    rendered: &Rendered,
+    notes: &mut Vec<String>,
+) -> Result<(String, String), DiffError> {
+    let file_name = rendered.files.first().map_or("", |f| f.path.as_str());
+    let policy = file_name.strip_suffix(".conf").unwrap_or(file_name);
+    match (target, nginx::file_in_dump(&text, file_name, policy)) {
+        (Target::Nginx, Some(Ok((path, contents)))) => {
+            notes.push(format!("read {path} from the nginx -T output in {source}"));
+            Ok((contents, path))
+        }
+        (Target::Nginx, Some(Err(files))) => Err(DiffError::Unrecognised {
+            path: source.to_string(),
+            reason: format!(
+                "this nginx -T output holds no {file_name} and no file gatectl rendered for policy `{policy}` (it holds {files})"
+            ),
+        }),
+        _ => Ok((text, source.to_string())),
+    }
 }
 
 /// Rendered file paths in the layout's terms (nginx's file is named after the policy).
