@@ -28,6 +28,11 @@ venv crossplane "crossplane==0.5.8"
 venv litellm "litellm[proxy]==1.106.2" "certifi==2026.10.18"
 LITELLM_LOCAL_MODEL_COST_MAP=True "$cache/venv-litellm/bin/litellm" --version >/dev/null
 
+# Real clients and a test identity provider: Anthropic's Python SDK (the errors it raises for a
+# gateway's refusals), PyJWT with cryptography (tests/support/idp.py mints tokens and serves a JWKS).
+venv clients "anthropic==2.15.0" "PyJWT==2.15.1" "cryptography==50.0.2"
+"$cache/venv-clients/bin/python" -c "import anthropic, jwt, cryptography" >/dev/null
+
 # TrueFoundry: the `truefoundry` CLI's pydantic models (truefoundry_sdk), which
 # scripts/validate-truefoundry.py checks rendered gateway.yaml files against, offline.
 # The SDK, pydantic and PyYAML are pinned too: the SDK's models are what the validator reads.

@@ -5,7 +5,8 @@
 //! typed model) → [`check`] (schema + [`rules`] + suppressions) → [`report`]
 //! (text, json, sarif, markdown); [`diff`] and [`verify`] compare the render with what
 //! is deployed and what runs. [`cli`] dispatches to one module per command
-//! in [`commands`]; [`severity`] is shared by the layers that raise and count findings.
+//! in [`commands`]; [`severity`] is shared by the layers that raise and count findings;
+//! everything printed goes through [`sink`], which masks credentials.
 
 pub mod check;
 pub mod cli;
@@ -19,4 +20,5 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod severity;
+pub mod sink;
 pub mod verify;

@@ -235,3 +235,141 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// A test identity provider on loopback (`tests/support/idp.py`, run by the `clients` venv's
+/// Python): a JWKS over HTTP read fresh on every request, and tokens minted for the test.
+pub struct Idp {
+    python: PathBuf,
+    keys: tempfile::TempDir,
+    pub port: u16,
+    _server: KillOnDrop,
+}
+
+impl Idp {
+    /// Starts the server with one RS256 key `k1`; `None` when the venv is missing outside CI.
+    pub fn start() -> Option<Idp> {
+        let python = venv_tool("the clients venv (PyJWT)", "GATECTL_CLIENTS_PYTHON", "venv-clients", "python")?;
+        let keys = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let idp = |args: &[&str]| {
+            let mut command = Command::new(&python);
+            command.arg(repo().join("tests/support/idp.py")).args(args);
+            command
+        };
+        let mut server = idp(&["serve", keys.path().to_str().unwrap(), &port.to_string()])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the test IdP starts");
+        let mut ready = String::new();
+        std::io::BufRead::read_line(&mut std::io::BufReader::new(server.stdout.take().unwrap()), &mut ready).unwrap();
+        assert_eq!(ready.trim(), "ready", "the test IdP did not start");
+        let idp = Idp { python, keys, port, _server: KillOnDrop(server) };
+        idp.add_key("k1", "RS256");
+        Some(idp)
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(&self.python);
+        command.arg(repo().join("tests/support/idp.py")).arg(args[0]).arg(self.keys.path()).args(&args[1..]);
+        command
+    }
+
+    /// Adds a signing key (`RS256` or `ES256`) while the server runs: a key rotation.
+    pub fn add_key(&self, kid: &str, alg: &str) {
+        let made = self.command(&["keygen", kid, alg]).output().unwrap();
+        assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    }
+
+    pub fn issuer(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn jwks_url(&self) -> String {
+        format!("http://127.0.0.1:{}/jwks.json", self.port)
+    }
+
+    /// How many times the JWKS was fetched (a gateway that caches keys fetches it rarely).
+    pub fn jwks_fetches(&self) -> u64 {
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        std::io::Write::write_all(&mut stream, b"GET /stats HTTP/1.0\r\n\r\n").unwrap();
+        let mut response = String::new();
+        std::io::Read::read_to_string(&mut stream, &mut response).unwrap();
+        let body = response.split("\r\n\r\n").nth(1).unwrap_or_default();
+        serde_json::from_str::<serde_json::Value>(body).unwrap()["jwks"].as_u64().unwrap()
+    }
+
+    /// One token per spec: `{"kid", "claims"}`, plus `"alg": "none" | "HS256-public"` or
+    /// `"tamper": true` for the attacks a gateway must refuse (see tests/support/idp.py).
+    pub fn mint(&self, specs: &[serde_json::Value]) -> Vec<String> {
+        let mut child = self
+            .command(&["mint"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), serde_json::to_string(specs).unwrap().as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "minting failed");
+        String::from_utf8(output.stdout).unwrap().lines().map(str::to_string).collect()
+    }
+}
+
+/// Debian's redis-server on loopback with a password, nothing persisted; killed on drop, or
+/// earlier with [`Redis::stop`] (to see what a gateway does when its shared state is gone).
+pub struct Redis {
+    pub port: u16,
+    pub password: String,
+    server: Option<KillOnDrop>,
+}
+
+impl Redis {
+    /// `None` when redis-server is missing outside CI.
+    pub fn start() -> Option<Redis> {
+        let binary = tool("redis-server", &[PathBuf::from("/usr/bin/redis-server")])?;
+        let port = free_port();
+        let password = format!("redis-test-password-{port}");
+        let server = Command::new(binary)
+            .args(["--bind", "127.0.0.1", "--port", &port.to_string(), "--save", "", "--appendonly", "no"])
+            .args(["--requirepass", &password])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server starts");
+        let redis = Redis { port, password, server: Some(KillOnDrop(server)) };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while redis.command(&["PING"]).as_deref() != Some("+PONG") {
+            assert!(std::time::Instant::now() < deadline, "redis-server did not answer PING");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Some(redis)
+    }
+
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// One command over RESP (after AUTH); the first reply line, or `None` when Redis is down.
+    pub fn command(&self, args: &[&str]) -> Option<String> {
+        use std::io::{BufRead, Write};
+        let stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).ok()?;
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).ok()?;
+        let mut reader = std::io::BufReader::new(stream.try_clone().ok()?);
+        let mut writer = stream;
+        let mut reply = String::new();
+        for command in [&["AUTH", self.password.as_str()][..], args] {
+            let mut wire = format!("*{}\r\n", command.len());
+            for arg in command {
+                wire.push_str(&format!("${}\r\n{arg}\r\n", arg.len()));
+            }
+            writer.write_all(wire.as_bytes()).ok()?;
+            reply.clear();
+            reader.read_line(&mut reply).ok()?;
+        }
+        Some(reply.trim_end().to_string())
+    }
+
+    /// Stops the server now (the port stays closed).
+    pub fn stop(&mut self) {
+        self.server = None;
+    }
+}

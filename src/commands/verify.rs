@@ -86,8 +86,8 @@ fn credential(name: &str) -> Result<(String, String), VerifyError> {
 }
 
 fn fail(err: &VerifyError) -> u8 {
-    eprintln!("error: {}", crate::credentials::redact(&err.to_string()));
-    eprintln!("  help: {}", err.help());
+    crate::errln!("error: {err}");
+    crate::errln!("  help: {}", err.help());
     EXIT_USAGE
 }
 

@@ -65,7 +65,7 @@ struct Setting {
     value: String,
 }
 
-pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
+pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     let policy = cx.policy;
     let enterprise = policy.targets.kong.as_ref().is_some_and(|k| k.edition == KongEdition::Enterprise);
     match policy.auth.method {

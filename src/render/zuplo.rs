@@ -68,7 +68,7 @@ fn unrepresentable(field: &str, reason: &str) -> RenderError {
     RenderError::Unrepresentable { target: Target::Zuplo, field: field.to_string(), reason: reason.to_string() }
 }
 
-pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
+pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     let policy = cx.policy;
     let mut env = vec![secrets::env_name(&policy.upstream.api_key)];
     let policies = inbound_policies(policy, &mut env)?;

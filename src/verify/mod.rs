@@ -195,9 +195,15 @@ impl<'a> Session<'a> {
             Scheme::Http => None,
         };
         let (key_env, credential) = match &settings.credential {
-            Some((name, value)) => (Some(name.clone()), Some(value.clone())),
+            Some((name, value)) => {
+                // A credential by position: masked wherever it would be printed, whatever it looks like.
+                crate::sink::secret(value);
+                (Some(name.clone()), Some(value.clone()))
+            }
             None => (None, None),
         };
+        let stranger_key = format!("gatectl-verify-wrong-{}", tls::random_hex(16));
+        crate::sink::secret(&stranger_key);
         Ok(Session {
             policy,
             endpoint,
@@ -206,7 +212,7 @@ impl<'a> Session<'a> {
             key_env,
             rate_limit: settings.rate_limit,
             timeout: settings.timeout,
-            stranger_key: format!("gatectl-verify-wrong-{}", tls::random_hex(16)),
+            stranger_key,
         })
     }
 
@@ -330,18 +336,6 @@ impl<'a> Session<'a> {
         openssl::rand::rand_bytes(&mut signature).expect("OpenSSL's random generator works");
         [header.to_string().as_bytes(), claims.to_string().as_bytes(), &signature].map(tls::base64url).join(".")
     }
-
-    /// Masks the credential wherever a detail could carry it (a gateway echoing it back),
-    /// then every credential-looking value.
-    fn mask(&self, detail: &str) -> String {
-        let mut detail = detail.to_string();
-        for secret in [self.credential.as_deref(), Some(self.stranger_key.as_str())].into_iter().flatten() {
-            if !secret.is_empty() {
-                detail = detail.replace(secret, "****");
-            }
-        }
-        crate::credentials::redact(&detail)
-    }
 }
 
 /// Whether `target` enforces what `check` observes of the policy; the skip when it does not.
@@ -375,7 +369,8 @@ pub fn run(session: &Session, policy_name: &str, target: Option<Target>) -> Repo
         .map(|&check| {
             let outcome =
                 target.and_then(|t| matrix_skip(check, session.policy, t)).unwrap_or_else(|| (check.probe)(session));
-            let detail = session.mask(&outcome.detail);
+            // Masked here, before any format escapes it (a gateway may echo the credential back).
+            let detail = crate::sink::mask(&outcome.detail);
             Verdict { check, outcome: Outcome { detail, ..outcome } }
         })
         .collect();
