@@ -10,6 +10,7 @@ pub mod litellm;
 pub mod nginx;
 pub mod output;
 pub mod provenance;
+pub mod refusals;
 pub mod secrets;
 pub mod templates;
 pub mod truefoundry;
