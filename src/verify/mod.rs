@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::policy::{AuthMethod, Policy};
-use crate::render::capability::{support, Feature, Support};
+use crate::render::capability::{Column, Feature, Support};
 use crate::render::Target;
 use http::{Endpoint, HttpError, Request, Response, Scheme};
 use tls::{Identity, TlsClient};
@@ -354,9 +354,11 @@ fn matrix_skip(check: &Check, policy: &Policy, target: Target) -> Option<Outcome
     if !feature.used_by(policy) {
         return None;
     }
-    match support(target, feature) {
+    // Kong's column depends on the policy's edition.
+    let column = Column::of(policy, target);
+    match column.support(feature) {
         Support::Unsupported(why) => {
-            Some(Outcome::skip(format!("{target} does not enforce `{}`: {why}", feature.field())))
+            Some(Outcome::skip(format!("{} does not enforce `{}`: {why}", column.label(), feature.field())))
         }
         Support::Native | Support::Approximated(_) => None,
     }
