@@ -15,20 +15,19 @@ use crate::gateways::{prod_on_loopback, prod_secrets, CONSUMER_KEY, PROVIDER_KEY
 
 const MASTER_KEY: &str = "sk-master-verify-test-5e4d3c2b1a09f8e7d6c5";
 
-/// `gatectl verify` on `policy_text` against `url` with team-data's key in `$VERIFY_KEY_DATA`.
+/// `gatectl verify` on `policy` against `url` with team-data's key in `$VERIFY_KEY_DATA`.
 fn verify(policy: &str, url: &str, extra: &[&str]) -> Outcome {
-    let test = Test::new().file("policy.yaml", policy).env("VERIFY_KEY_DATA", CONSUMER_KEY).args(&[
-        "verify",
-        "policy.yaml",
-        "--url",
-        url,
-        "--key-env",
-        "VERIFY_KEY_DATA",
-        "--format",
-        "json",
-        "--today",
-        TODAY,
-    ]);
+    verify_as("VERIFY_KEY_DATA", policy, url, extra)
+}
+
+/// `gatectl verify` with the key in `$key_env` (every consumer's key is set).
+fn verify_as(key_env: &str, policy: &str, url: &str, extra: &[&str]) -> Outcome {
+    let mut test = Test::new().file("policy.yaml", policy);
+    for (name, value) in prod_secrets() {
+        test = test.env(name, value);
+    }
+    let test = test.args(&["verify", "policy.yaml", "--url", url, "--key-env", key_env, "--format", "json"]);
+    let test = test.args(&["--today", TODAY]);
     let out = test.args(extra).run();
     for (_, key) in prod_secrets() {
         assert!(
@@ -204,11 +203,13 @@ fn litellm_passes_every_check_it_enforces_and_fails_without_its_model_list() {
         (running.join().unwrap(), dropped.join().unwrap())
     });
     let (Some((policy, url, proxy)), Some((_, broken_url, _broken_proxy))) = (running, dropped) else { return };
-    let out = verify(&policy, &url, &["--target", "litellm", "--rate-limit"]);
-    let out = out.code(0);
+    let out = verify(&policy, &url, &["--target", "litellm"]).code(0);
     assert_eq!(ids(&out, "fail"), Vec::<String>::new(), "{}", out.stdout);
-    assert_eq!(ids(&out, "skip"), ["hsts", "tls-floor", "tls-ciphers"], "{}", out.stdout);
+    assert_eq!(ids(&out, "skip"), ["hsts", "tls-floor", "tls-ciphers", "rate-limit"], "{}", out.stdout);
     assert!(detail(&out.json(), "tls-floor").contains("LiteLLM terminates no TLS"));
+    // The limit, spent as ci-bot (30/min): the hook counts per consumer.
+    let out = verify_as("VERIFY_KEY_CI", &policy, &url, &["--target", "litellm", "--rate-limit"]).code(0);
+    assert!(detail(&out.json(), "rate-limit").contains("consumer ci-bot"), "{}", out.stdout);
     let log = std::fs::read_to_string(&proxy.log).unwrap();
     assert!(!log.contains(CONSUMER_KEY), "litellm's log holds the consumer's key");
 
@@ -227,7 +228,9 @@ fn zuplo_dev_passes_every_check_it_enforces() {
     let (upstream, _) = stand_in();
     let port = free_port();
     let consumers_start = "auth:\n  method: api_key";
-    let mut policy = prod_on_loopback(upstream, port, &[("by: consumer", "by: ip")]);
+    // Per client address (there are no consumers), 20 a minute: a short probe.
+    let edits = [("by: consumer", "by: ip"), ("requests_per_minute: 100\n", "requests_per_minute: 20\n")];
+    let mut policy = prod_on_loopback(upstream, port, &edits);
     let start = policy.find(consumers_start).unwrap();
     let end = policy.find("headers:\n").unwrap();
     policy.replace_range(start..end, "auth:\n  method: none\n\n");
