@@ -27,7 +27,8 @@ fn verify_as(key_env: &str, policy: &str, url: &str, extra: &[&str]) -> Outcome 
         test = test.env(name, value);
     }
     let test = test.args(&["verify", "policy.yaml", "--url", url, "--key-env", key_env, "--format", "json"]);
-    let test = test.args(&["--today", TODAY]);
+    // A loaded machine (the whole suite at once) slows the gateways, LiteLLM most: generous bounds.
+    let test = test.args(&["--today", TODAY, "--timeout", "60"]).within(std::time::Duration::from_secs(240));
     let out = test.args(extra).run();
     for (_, key) in prod_secrets() {
         assert!(
@@ -246,4 +247,61 @@ fn zuplo_dev_passes_every_check_it_enforces() {
         out.stdout
     );
     assert!(detail(&out.json(), "hsts").contains("max-age=31536000; includeSubDomains"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// nginx with mTLS: the consumer is a client certificate; a stranger's is refused.
+
+#[test]
+fn nginx_with_mtls_refuses_strangers_and_serves_the_consumers_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for sub in ["tls", "ca"] {
+        std::fs::create_dir_all(root.join(sub)).unwrap();
+    }
+    crate::test::self_signed(&root.join("tls/server.crt"), &root.join("tls/server.key"));
+    crate::test::self_signed(&root.join("ca/ca.crt"), &root.join("ca/ca.key"));
+    let (cert, key) = crate::test::client_certificate(
+        &root.join("ca"),
+        &root.join("ca/ca.crt"),
+        &root.join("ca/ca.key"),
+        "batch-summariser.workloads.example.com",
+    );
+    let (upstream, _) = stand_in();
+    let port = free_port();
+    let mut policy = std::fs::read_to_string(crate::test::repo().join("policies/claude-code-mtls.yaml")).unwrap();
+    let r = root.display();
+    for (from, to) in [
+        ("environment: production", "environment: development".to_string()),
+        ("url: https://api.anthropic.com", format!("url: http://127.0.0.1:{upstream}")),
+        ("api_key: k8s:claude-gateway/provider-key", "api_key: env:VERIFY_PROVIDER_KEY".into()),
+        ("host: claude-mtls.internal.example.com\n  port: 8443", format!("host: localhost\n  port: {port}")),
+        ("k8s:claude-gateway-tls/tls.crt", format!("file:{r}/tls/server.crt")),
+        ("k8s:claude-gateway-tls/tls.key", format!("file:{r}/tls/server.key")),
+        ("k8s:claude-gateway-clients-ca/ca.crt", format!("file:{r}/ca/ca.crt")),
+        ("ip_allowlist: [10.0.0.0/8]", "ip_allowlist: [127.0.0.1/32]".into()),
+        ("targets:\n", format!("targets:\n  nginx: {{secrets_dir: {r}/secrets, audit_log: {r}/logs/audit.log}}\n")),
+    ] {
+        assert!(policy.contains(from), "the mTLS example has no `{from}`");
+        policy = policy.replace(from, &to);
+    }
+    let secrets = [("VERIFY_PROVIDER_KEY", PROVIDER_KEY)];
+    let Some(_nginx) = crate::gateways::serve_nginx(root, &policy, &secrets, |conf| conf, port) else { return };
+    let url = format!("https://localhost:{port}");
+    let server = root.join("tls/server.crt");
+    let trust = ["--target", "nginx", "--ca", server.to_str().unwrap()];
+
+    let consumer =
+        [trust.as_slice(), &["--client-cert", cert.to_str().unwrap(), "--client-key", key.to_str().unwrap()]].concat();
+    let out = verify(&policy, &url, &consumer).code(0);
+    assert_eq!(ids(&out, "fail"), Vec::<String>::new(), "{}", out.stdout);
+    assert_eq!(ids(&out, "skip"), ["tls-ciphers", "model-allowlist", "rate-limit"], "{}", out.stdout);
+    let report = out.json();
+    assert!(detail(&report, "tls-floor").contains("TLS 1.0, 1.1 and 1.2 refused; TLS 1.3 accepted"), "{report}");
+    assert!(detail(&report, "auth-wrong").contains("with a wrong credential"), "{report}");
+
+    // Without the consumer's certificate: refusals are still checked, the rest says what it needs.
+    let out = verify(&policy, &url, &trust).code(0);
+    assert_eq!(ids(&out, "pass"), ["auth-missing", "auth-wrong", "hsts", "tls-floor"], "{}", out.stdout);
+    assert!(detail(&out.json(), "messages").contains("--client-cert FILE --client-key FILE"));
 }

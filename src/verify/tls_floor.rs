@@ -61,7 +61,12 @@ fn probe(session: &Session) -> Outcome {
     let offer = Offer { version: version(floor), ciphers: None };
     match handshake(&session.endpoint, &offer, client, session.deadline()) {
         Handshake::Accepted { cipher, .. } => {
-            Outcome::pass(format!("TLS {} refused; TLS {} accepted ({cipher})", refused.join(" and "), floor.as_str()))
+            let refused = match refused.split_last() {
+                Some((last, [])) => last.to_string(),
+                Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+                None => "nothing below the floor".to_string(),
+            };
+            Outcome::pass(format!("TLS {refused} refused; TLS {} accepted ({cipher})", floor.as_str()))
         }
         Handshake::Refused(why) => {
             Outcome::fail(format!("a TLS {} handshake, at the floor, was refused: {why}", floor.as_str()))

@@ -9,29 +9,26 @@ pub static CHECK: Check = Check {
 /v1/messages/batches` (which would list the organisation's batches) with the consumer's \
 credential. Passes when both get a 3xx or a 4xx other than 429 that did not come from \
 Anthropic (no `request-id` or `anthropic-organization-id` header); fails on a 2xx or a 5xx \
-(the gateway proxied it, or tried to). Skipped when no credential is given and the answer is \
-401 (it cannot tell routing from authentication).",
+(the gateway proxied it, or tried to). Skipped without the consumer's credential (a refusal \
+would not tell routing from authentication).",
     enforced_as: Enforced::Always,
     probe,
 };
 
 fn probe(session: &Session) -> Outcome {
-    let who = if session.has_credential() { Who::Consumer } else { Who::Nobody };
+    if let Some(skip) = session.needs_credential() {
+        return skip;
+    }
     let complete =
         json!({"model": session.model(), "prompt": "\n\nHuman: ping\n\nAssistant:", "max_tokens_to_sample": 1});
     let mut statuses = Vec::new();
     for (method, path, body) in [("POST", "/v1/complete", Some(complete)), ("GET", "/v1/messages/batches", None)] {
-        let response = match session.send(method, path, body, who) {
+        let response = match session.send(method, path, body, Who::Consumer) {
             Ok(r) => r,
             Err(e) => return Outcome::fail(format!("{method} {path}: {e}")),
         };
         let from_anthropic = ["request-id", "anthropic-organization-id"].iter().any(|h| response.header(h).is_some());
         match response.status {
-            401 if who == Who::Nobody => {
-                return Outcome::skip(format!(
-                    "{method} {path}: 401 without a credential: give --key-env to tell whether it is routed"
-                ))
-            }
             429 => return Outcome::fail(format!("{method} {path}: {}", describe(&response))),
             status @ 300..=499 if !from_anthropic => statuses.push(format!("{method} {path}: {status}")),
             status => {
