@@ -690,10 +690,7 @@ fn a_live_kong_dump_is_compared_through_the_references_the_render_holds() {
             .args(&["diff", &prod, "-t", "kong", "--deployed", deployed.to_str().unwrap(), "--format", format])
             .args(&["--today", TODAY])
             .run();
-        for (_, value) in DECK_KEYS {
-            assert!(!out.stdout.contains(value) && !out.stderr.contains(value), "a key was printed:\n{}", out.stdout);
-        }
-        out
+        DECK_KEYS.iter().fold(out, |out, (_, value)| out.nowhere(value))
     };
 
     // The variables decK read at sync, set here too: the same state, no drift, no inline secret.
