@@ -296,3 +296,53 @@ fn nginx_with_mtls_refuses_strangers_and_serves_the_consumers_certificate() {
     assert_eq!(ids(&out, "pass"), ["auth-missing", "auth-wrong", "hsts", "tls-floor"], "{}", out.stdout);
     assert!(detail(&out.json(), "messages").contains("--client-cert FILE --client-key FILE"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// zuplo dev with OAuth2: tokens from the test identity provider; a stranger's JWT is refused.
+
+const LOOPBACK_IDP: &str = "# gatectl:ignore oauth2-incomplete -- the test identity provider on loopback";
+
+#[test]
+fn zuplo_dev_with_oauth2_takes_the_idps_token_and_refuses_a_forged_one() {
+    let Some(idp) = crate::test::Idp::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (upstream, _) = stand_in();
+    let port = free_port();
+    let mut policy = std::fs::read_to_string(crate::test::repo().join("policies/claude-code-oauth2.yaml")).unwrap();
+    for (from, to) in [
+        ("environment: production", "environment: development".to_string()),
+        ("url: https://api.anthropic.com", format!("url: http://127.0.0.1:{upstream}")),
+        ("api_key: aws-sm:claude-code-sso/provider-key", "api_key: env:VERIFY_PROVIDER_KEY".into()),
+        // The test identity provider speaks plain HTTP on loopback.
+        ("issuer: https://your-org.okta.com/oauth2/default", format!("issuer: {} {LOOPBACK_IDP}", idp.issuer())),
+        (
+            "jwks_url: https://your-org.okta.com/oauth2/default/v1/keys",
+            format!("jwks_url: {} {LOOPBACK_IDP}", idp.jwks_url()),
+        ),
+        ("ip_allowlist: [203.0.113.0/24]", "ip_allowlist: [127.0.0.0/8]".into()),
+    ] {
+        assert!(policy.contains(from), "the OAuth2 example has no `{from}`");
+        policy = policy.replace(from, &to);
+    }
+    let dotenv = format!("VERIFY_PROVIDER_KEY={PROVIDER_KEY}\n");
+    let Some(_server) = crate::gateways::serve_zuplo(dir.path(), &policy, &dotenv, port) else { return };
+    let now = chrono::Utc::now().timestamp();
+    let claims = serde_json::json!({
+        "iss": idp.issuer(), "aud": "api://claude-gateway", "sub": "0oa1engineering2client",
+        "scope": "anthropic:read anthropic:write", "iat": now, "exp": now + 1800,
+    });
+    let token = idp.mint(&[serde_json::json!({"kid": "k1", "claims": claims})]).remove(0);
+    let out = Test::new()
+        .file("policy.yaml", &policy)
+        .env("VERIFY_TOKEN", &token)
+        .args(&["verify", "policy.yaml", "--url", &format!("http://127.0.0.1:{port}"), "--key-env", "VERIFY_TOKEN"])
+        .args(&["--target", "zuplo", "--format", "json", "--today", TODAY, "--timeout", "60"])
+        .within(std::time::Duration::from_secs(240))
+        .run()
+        .nowhere(&token)
+        .nowhere(&token[token.len() - 20..]);
+    let out = out.code(0);
+    assert_eq!(ids(&out, "fail"), Vec::<String>::new(), "{}", out.stdout);
+    assert_eq!(ids(&out, "skip"), ["tls-floor", "tls-ciphers", "model-allowlist", "rate-limit"], "{}", out.stdout);
+    assert!(detail(&out.json(), "auth-wrong").starts_with("401 with a wrong credential"), "{}", out.stdout);
+}
