@@ -4,7 +4,8 @@
 //! model asked for), `/v1/messages/count_tokens` with `input_tokens`, and with Server-Sent
 //! Events (three events, `SSE_GAP` apart) when the body asks for `"stream": true` (with or
 //! without the space). It answers every other path too: it stands for an upstream that does
-//! not refuse what a gateway should not have forwarded.
+//! not refuse what a gateway should not have forwarded. A body holding [`FAIL`] gets a 500, one
+//! holding [`SLOW`] its answer late.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -12,6 +13,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const SSE_GAP: Duration = Duration::from_millis(400);
+/// A request body holding this text is answered with a 500 (an upstream failure).
+pub const FAIL: &str = "gatectl-stand-in-fail";
+/// A request body holding this text is answered `SLOW_BY` late.
+pub const SLOW: &str = "gatectl-stand-in-slow";
+pub const SLOW_BY: Duration = Duration::from_millis(1200);
 
 /// Headers the stand-in upstream received, one map per request.
 pub type Seen = Arc<Mutex<Vec<Vec<(String, String)>>>>;
@@ -53,6 +59,14 @@ fn serve(mut stream: TcpStream, seen: &Seen) {
     seen.lock().unwrap().push(headers);
     // Any JSON layout: `"stream": true` (Python's json, curl by hand) or `"stream":true` (compact).
     let body = String::from_utf8_lossy(&body);
+    if body.contains(FAIL) {
+        let error = r#"{"type":"error","error":{"type":"api_error","message":"stand-in failure"}}"#;
+        let _ = stream.write_all(format!("HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{error}", error.len()).as_bytes());
+        return;
+    }
+    if body.contains(SLOW) {
+        std::thread::sleep(SLOW_BY);
+    }
     if body.contains("\"stream\": true") || body.contains("\"stream\":true") {
         let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n");
         for i in 0..3 {
@@ -62,6 +76,8 @@ fn serve(mut stream: TcpStream, seen: &Seen) {
             std::thread::sleep(SSE_GAP);
         }
     } else {
+        // A complete Messages API answer (LiteLLM records a success, metrics and logs, only for one),
+        // for the model asked for.
         let body = if path.starts_with("/v1/messages/count_tokens") {
             r#"{"input_tokens":7}"#.to_string()
         } else {
