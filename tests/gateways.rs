@@ -67,7 +67,12 @@ pub fn nginx_config(
     }
     let (policy_path, dir) = render(root, policy, "nginx");
     gatectl(&["materialize", policy_path.to_str().unwrap(), "-t", "nginx", "--today", TODAY], secrets);
-    let conf = std::fs::read_dir(&dir).unwrap().next().expect("nginx renders one file").unwrap().path();
+    // The http-context include (beside it, with alerts, the mtail program).
+    let conf = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "conf"))
+        .expect("nginx renders a .conf");
     std::fs::write(&conf, edit(std::fs::read_to_string(&conf).unwrap())).unwrap();
     let main = root.join("nginx.conf");
     std::fs::write(
