@@ -492,4 +492,57 @@ mod tests {
         assert_eq!((events[0].name.as_deref(), events[0].data.as_str()), (Some("message_start"), "{\"a\":1}"));
         assert_eq!((events[1].data.as_str(), events[1].at), ("x\ny", Duration::from_millis(9)));
     }
+
+    /// A loopback server that reads one request and writes `parts`, `pause` apart.
+    fn serve(parts: Vec<&'static [u8]>, pause: Duration) -> Endpoint {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut head = [0u8; 4096];
+            let _ = stream.read(&mut head);
+            for part in parts {
+                let _ = stream.write_all(part);
+                let _ = stream.flush();
+                std::thread::sleep(pause);
+            }
+        });
+        Endpoint::parse(&format!("http://127.0.0.1:{port}")).unwrap()
+    }
+
+    fn get(endpoint: &Endpoint) -> Result<Response, HttpError> {
+        let request = Request { method: "GET", path: "/", headers: Vec::new(), body: Vec::new() };
+        send(endpoint, None, &request, Instant::now() + Duration::from_secs(10))
+    }
+
+    #[test]
+    fn chunked_event_streams_are_decoded_and_timed_as_they_arrive() {
+        let endpoint = serve(
+            vec![
+                b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n",
+                b"d\r\ndata: first\n\n\r\n",
+                b"7\r\ndata: s\r\n",
+                b"7\r\necond\n\n\r\n0\r\n\r\n",
+            ],
+            Duration::from_millis(60),
+        );
+        let response = get(&endpoint).unwrap();
+        assert_eq!((response.status, response.header("content-type")), (200, Some("text/event-stream")));
+        assert_eq!(response.body, b"data: first\n\ndata: second\n\n");
+        let data: Vec<&str> = response.events.iter().map(|e| e.data.as_str()).collect();
+        assert_eq!(data, ["first", "second"]);
+        assert!(response.events[1].at - response.events[0].at >= Duration::from_millis(100), "{:?}", response.events);
+    }
+
+    #[test]
+    fn bodies_end_by_length_or_close_and_short_ones_are_errors() {
+        let by_length = serve(vec![b"HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nabcdef"], Duration::ZERO);
+        assert_eq!(get(&by_length).unwrap().body, b"abc");
+        let by_close = serve(vec![b"HTTP/1.0 200 OK\r\n\r\nuntil ", b"close"], Duration::from_millis(10));
+        assert_eq!(get(&by_close).unwrap().body, b"until close");
+        let short = serve(vec![b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"], Duration::ZERO);
+        assert!(matches!(get(&short), Err(HttpError::Protocol(_))));
+        let garbage = serve(vec![b"SSH-2.0-OpenSSH_9.2\r\n\r\n"], Duration::ZERO);
+        assert!(matches!(get(&garbage), Err(HttpError::Protocol(_))));
+    }
 }
