@@ -1,6 +1,7 @@
 //! A stand-in for api.anthropic.com on loopback: records the headers of every
-//! request and answers `POST /v1/messages` with JSON, or with Server-Sent Events
-//! (three events, `SSE_GAP` apart) when the body asks for `"stream": true` (with or without the space).
+//! request and answers `POST /v1/messages` with JSON (a message that used [`USAGE_TOKENS`]
+//! tokens), or with Server-Sent Events (three events, `SSE_GAP` apart) when the body asks for
+//! `"stream": true` (with or without the space).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -8,6 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const SSE_GAP: Duration = Duration::from_millis(400);
+/// Input and output tokens of every JSON answer: what a gateway counting tokens adds up.
+pub const USAGE: (u64, u64) = (11, 7);
+pub const USAGE_TOKENS: u64 = USAGE.0 + USAGE.1;
 
 /// Headers the stand-in upstream received, one map per request.
 pub type Seen = Arc<Mutex<Vec<Vec<(String, String)>>>>;
@@ -56,7 +60,11 @@ fn serve(mut stream: TcpStream, seen: &Seen) {
             std::thread::sleep(SSE_GAP);
         }
     } else {
-        let body = r#"{"type":"message","content":[]}"#;
+        // A complete Messages response: gateways that read it (LiteLLM's logging) need every field.
+        let body = format!(
+            r#"{{"id":"msg_stand_in","type":"message","role":"assistant","model":"claude-haiku-4-5","content":[{{"type":"text","text":"hi"}}],"stop_reason":"end_turn","stop_sequence":null,"usage":{{"input_tokens":{},"output_tokens":{}}}}}"#,
+            USAGE.0, USAGE.1
+        );
         let _ = stream.write_all(format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).as_bytes());
     }
 }
