@@ -199,12 +199,18 @@ impl Replica {
             .collect()
     }
 
-    /// The audit line of the request answered with this request id.
+    /// The audit line of the request answered with this request id (a served request's line is
+    /// written once LiteLLM has logged its response, shortly after).
     #[track_caller]
     fn audit_of(&self, request_id: &str) -> Value {
-        self.audit().into_iter().find(|l| l["request_id"] == request_id).unwrap_or_else(|| {
-            panic!("no audit line for {request_id}:\n{}", self.log_text());
-        })
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(line) = self.audit().into_iter().find(|l| l["request_id"] == request_id) {
+                return line;
+            }
+            assert!(Instant::now() < deadline, "no audit line for {request_id}:\n{}", self.log_text());
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 }
 
@@ -320,6 +326,7 @@ fn litellm_enforces_an_api_key_policy_end_to_end() {
     let answer =
         proxy.message(&["-H", &client, "-H", "anthropic-beta: tools-2024-04-04", "-H", "x-api-key: client-supplied"]);
     assert_eq!(answer.status, 200, "{}", answer.body);
+    let served_id = answer.header("request-id").expect("every answer names its audit line").to_string();
     let seen = gw.last_seen();
     assert_eq!(header(&seen, "x-api-key"), Some(PROVIDER_KEY));
     assert_eq!(header(&seen, "authorization"), None);
@@ -359,6 +366,7 @@ fn litellm_enforces_an_api_key_policy_end_to_end() {
     let sdk = |token: &str| anthropic_sdk(&base, token, MODEL, 1).expect("the clients venv").remove(0);
     let ok = sdk(CLIENT_KEY);
     assert_eq!(ok["ok"], true, "{ok}");
+    assert_eq!(proxy.audit_of(ok["request_id"].as_str().expect("the SDK saw a request id"))["status_code"], 200);
     let refused = sdk(WRONG_KEY);
     assert_eq!((refused["error"].as_str(), refused["status"].as_u64()), (Some("AuthenticationError"), Some(401)));
     assert_eq!(
@@ -421,9 +429,10 @@ fn litellm_enforces_an_api_key_policy_end_to_end() {
     let audit = proxy.audit();
     audit.iter().for_each(assert_audit_line_is_complete);
     assert!(!audit.iter().any(|l| l["request_id"] == "req_forged" || l["client_ip"] == "192.0.2.1"), "{audit:#?}");
-    let served = audit.iter().find(|l| l["status_code"] == 200 && l["consumer"] == "team-live").expect("a 200 line");
+    let served = proxy.audit_of(&served_id);
+    assert_eq!((&served["status_code"], &served["consumer"]), (&json!(200), &json!("team-live")));
     assert_eq!((&served["auth_method"], &served["gateway_endpoint"]), (&json!("api_key"), &json!("/v1/messages")));
-    assert_eq!((&served["model"], served["tokens_used"].as_u64()), (&json!(MODEL), Some(USAGE_TOKENS)), "{audit:#?}");
+    assert_eq!((&served["model"], served["tokens_used"].as_u64()), (&json!(MODEL), Some(USAGE_TOKENS)), "{served}");
     assert!(served["upstream_endpoint"].as_str().is_some_and(|u| u.ends_with("/v1/messages")), "{served}");
     assert!(served["response_time_ms"].as_f64().is_some_and(|t| t > 0.0), "{served}");
     assert_eq!(served["rate_limited"], false);
@@ -497,6 +506,8 @@ fn litellm_validates_oauth2_tokens_against_the_identity_provider() {
     let engineering = valid("k1", "eng-client");
     let answer = proxy.message(&["-H", &bearer(&engineering)]);
     assert_eq!(answer.status, 200, "{}", answer.body);
+    let line = proxy.audit_of(answer.header("request-id").unwrap());
+    assert_eq!((&line["consumer"], &line["auth_method"]), (&json!("engineering"), &json!("oauth2")), "{line}");
     let seen = gw.last_seen();
     assert_eq!(header(&seen, "x-api-key"), Some(PROVIDER_KEY));
     assert_eq!(header(&seen, "authorization"), None);
@@ -722,6 +733,7 @@ fn litellm_replicas_share_their_limits_in_redis() {
         let answer = replica.message(&["-H", &team_a]);
         assert_eq!(answer.anthropic_error(429, "rate_limit_error"), "rate limit reached: 3 requests per minute");
         answer.retry_after_matches_the_window();
+        assert_eq!(replica.audit_of(answer.header("request-id").unwrap())["rate_limited"], true);
     }
     assert_eq!(b.message(&["-H", &team_b]).status, 200, "another consumer is not limited");
 

@@ -5,7 +5,7 @@ of each answer: one JSON line per call.
 
 request.json: {"base_url": URL, "auth_token": CREDENTIAL, "model": MODEL, "calls": N} (the
 credential on stdin, never on a command line; the SDK sends it as `Authorization: Bearer`). `max_retries` is 0, so a 429 is seen rather
-than retried. A line is {"ok": true, "type": ...} for a response, or for an error the SDK raised:
+than retried. A line is {"ok": true, "type", "request_id"} for a response, or for an error the SDK raised:
 {"error": class name, "status", "api_message", "type", "request_id", "retry_after"}.
 """
 
@@ -23,7 +23,7 @@ for _ in range(request.get("calls", 1)):
         message = client.messages.create(
             model=request["model"], max_tokens=8, messages=[{"role": "user", "content": "hi"}]
         )
-        print(json.dumps({"ok": True, "type": message.type}), flush=True)
+        print(json.dumps({"ok": True, "type": message.type, "request_id": message._request_id}), flush=True)
     except anthropic.APIStatusError as error:
         print(
             json.dumps(

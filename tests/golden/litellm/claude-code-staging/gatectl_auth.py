@@ -20,8 +20,9 @@ every authenticated route before any check of its own. For each request it:
 LiteLLM answers an error raised in custom_auth in its own OpenAI-like shape. On /v1/messages
 a refusal is therefore handed to GATE, a callback this module registers, whose pre-call hook
 raises it inside LiteLLM's Messages endpoint: LiteLLM answers it in Anthropic's shape,
-{"type": "error", "error": {"type": ..., "message": ...}}, with its headers. count_tokens runs
-no callback, so its refusals keep LiteLLM's shape (status and headers intact).
+{"type": "error", "error": {"type": ..., "message": ...}}, with its headers. GATE also names
+every answer there with a request-id header, its audit line's request_id. count_tokens runs no
+callback, so its refusals keep LiteLLM's shape (status and headers intact).
 
 The master key LiteLLM needs to start is never accepted. A rediss:// Redis certificate is
 verified against the system trust store (or SSL_CERT_FILE) and its host name.
@@ -403,6 +404,11 @@ class Gate(CustomLogger):
         if refusal is not None:
             raise _proxy_exception(refusal, ctx["request_id"])
         return data
+
+    async def async_post_call_response_headers_hook(self, data, user_api_key_dict, response, request_headers=None, litellm_call_info=None):
+        # Every answer names its audit line, as Anthropic's API names its requests.
+        ctx = _context(user_api_key_dict.metadata)
+        return {"request-id": ctx["request_id"]} if ctx is not None else None
 
     async def async_log_success_event(self, kwargs, response_obj, start_time, end_time):
         metadata = (kwargs.get("litellm_params") or {}).get("metadata") or {}
