@@ -104,7 +104,7 @@ pub fn secrets_dir(policy: &Policy) -> String {
         .unwrap_or_else(|| format!("/etc/nginx/gatectl/{}", policy.name.0))
 }
 
-pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
+pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     let policy = cx.policy;
     let unrepresentable = |field: &str, reason: &str| RenderError::Unrepresentable {
         target: Target::Nginx,
@@ -230,13 +230,23 @@ pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
         upstream_url,
         upstream_ca: settings.and_then(|s| s.upstream_ca.clone()).unwrap_or_else(|| DEFAULT_UPSTREAM_CA.into()),
         resolver: settings
-            .map(|s| s.resolvers.join(" "))
+            .map(|s| s.resolvers.iter().map(|r| resolver(r)).collect::<Vec<_>>().join(" "))
             .filter(|r| !r.is_empty())
             .unwrap_or_else(|| DEFAULT_RESOLVER.into()),
         sse: policy.streaming.as_ref().is_none_or(|s| s.sse),
     };
     let contents = cx.templates.render(TEMPLATE, &minijinja::Value::from(minijinja::value::Serde(&view)))?;
     Ok(vec![File { path: view.file_name, contents }])
+}
+
+/// A resolver address as nginx's `resolver` takes it: IPv6 in brackets (`[::1]`), since a
+/// bare IPv6 address reads as address:port. Render validation has parsed every resolver.
+fn resolver(address: &str) -> String {
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => format!("[{v6}]"),
+        Ok(v4) => v4.to_string(),
+        Err(_) => unreachable!("render validation refuses a resolver that is not an IP address"),
+    }
 }
 
 /// `$http_x_api_key` for `x-api-key`.
