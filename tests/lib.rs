@@ -1,6 +1,7 @@
 //! Integration tests: each module drives the real `gatectl` binary.
 #![allow(clippy::disallowed_macros, clippy::disallowed_methods)] // tests print what they check, not gatectl output
 
+mod alerts;
 mod diff;
 mod examples;
 mod exit_codes;

@@ -228,7 +228,7 @@ pub fn read_deployed(target: Target, deployed: &Deployed, rendered: &Rendered) -
 /// Rendered file paths in the layout's terms (nginx's file is named after the policy).
 fn layout_name(target: Target, path: &str) -> String {
     match target {
-        Target::Nginx => nginx::FILE.to_string(),
+        Target::Nginx if path.ends_with(".conf") => nginx::FILE.to_string(),
         _ => path.to_string(),
     }
 }

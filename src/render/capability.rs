@@ -25,10 +25,11 @@ pub enum Feature {
     DefaultAnthropicVersion,
     ModelAllowlist,
     Streaming,
+    Alerts,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 16] = [
+    pub const ALL: [Feature; 17] = [
         Feature::ApiKeyAuth,
         Feature::OAuth2,
         Feature::Mtls,
@@ -45,6 +46,7 @@ impl Feature {
         Feature::DefaultAnthropicVersion,
         Feature::ModelAllowlist,
         Feature::Streaming,
+        Feature::Alerts,
     ];
 
     /// The policy field a user recognises.
@@ -66,6 +68,7 @@ impl Feature {
             Feature::DefaultAnthropicVersion => "upstream.anthropic_version",
             Feature::ModelAllowlist => "upstream.models",
             Feature::Streaming => "streaming.sse",
+            Feature::Alerts => "alerts",
         }
     }
 
@@ -96,6 +99,7 @@ impl Feature {
             Feature::DefaultAnthropicVersion => policy.upstream.anthropic_version.is_some(),
             Feature::ModelAllowlist => !policy.upstream.models.is_empty(),
             Feature::Streaming => policy.streaming.as_ref().is_none_or(|s| s.sse),
+            Feature::Alerts => policy.alerts.is_some(),
         }
     }
 }
@@ -120,6 +124,10 @@ pub fn support(target: Target, feature: Feature) -> Support {
             Approximated("limit_req counters are per nginx node; divide limits by replicas")
         }
         (Target::Nginx, ModelAllowlist) => Unsupported("nginx does not read the request body's model"),
+        (Target::Nginx, Alerts) => Approximated(
+            "prometheus-rules.yaml over metrics mtail derives from the JSON audit log (the rendered .mtail program): \
+             nothing is rendered without `audit.enabled`; with `rate_limits.by: ip` exhaustion is alerted on 429s, not at 90 %",
+        ),
         (Target::Nginx, _) => Native,
 
         (Target::Kong, OAuth2) => Unsupported(
@@ -135,6 +143,10 @@ pub fn support(target: Target, feature: Feature) -> Support {
             Approximated("Kong forwards every client header except those removed; credential headers are always removed")
         }
         (Target::Kong, ModelAllowlist) => Unsupported("no OSS plugin matches the request body's model"),
+        (Target::Kong, Alerts) => Approximated(
+            "prometheus-rules.yaml over the prometheus plugin's metrics: p99 is interpolated between Kong's latency buckets \
+             (exact when p99_latency_seconds is a bucket bound: 1, 2, 5, 10, 30 or 60); with `rate_limits.by: ip` exhaustion is alerted on 429s, not at 90 %",
+        ),
         (Target::Kong, _) => Native,
 
         // Keys, tokens, limits, the allowlist and the audit log are the rendered custom_auth hook's.
@@ -157,6 +169,11 @@ pub fn support(target: Target, feature: Feature) -> Support {
         ),
         (Target::Litellm, HeaderForwarding) => Approximated(
             "/v1/messages forwards anthropic-version and anthropic-beta only; count_tokens ignores the client's version",
+        ),
+        (Target::Litellm, Alerts) => Approximated(
+            "prometheus-rules.yaml over the prometheus callback's metrics (needs prometheus-client): p99 is interpolated \
+             between LiteLLM's latency buckets (exact when p99_latency_seconds is a bucket bound: 1, 2, 5, 10, 30, 60, \
+             120 or 300) and counts successful requests only; with `rate_limits.by: ip` exhaustion is alerted on 429s, not at 90 %",
         ),
         (Target::Litellm, _) => Native,
 
@@ -190,6 +207,10 @@ pub fn support(target: Target, feature: Feature) -> Support {
             "enforced on Zuplo's managed edge, which sets the client address; `zuplo dev` takes it from a `true-client-ip` header any client can send",
         ),
         (Target::Zuplo, ModelAllowlist) => Unsupported("no policy rendered checks the request body's model"),
+        (Target::Zuplo, Alerts) => Unsupported(
+            "managed: no Prometheus endpoint, so no rule file; alert in Zuplo's analytics, or on what its metrics plugins \
+             (Datadog, Dynatrace, New Relic; Enterprise) send to that service",
+        ),
         (Target::Zuplo, _) => Native,
 
         // Consumers become virtual accounts; TrueFoundry issues their tokens and holds the counters.
@@ -227,6 +248,10 @@ pub fn support(target: Target, feature: Feature) -> Support {
         (Target::Truefoundry, DefaultAnthropicVersion) => {
             Unsupported("TrueFoundry sets anthropic-version itself; the provider account has no field for it")
         }
+        (Target::Truefoundry, Alerts) => Unsupported(
+            "managed: no rule file (its metric names cannot be verified here); alert on the metrics TrueFoundry's \
+             dashboard exports over OpenTelemetry, or on /metrics of a self-hosted gateway",
+        ),
         (Target::Truefoundry, _) => Native,
     }
 }

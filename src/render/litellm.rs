@@ -40,12 +40,16 @@ pub const MASTER_KEY_ENV: &str = "LITELLM_MASTER_KEY";
 /// Why an mTLS policy does not render: LiteLLM's listener cannot ask for a client certificate.
 const MTLS_REFUSAL: &str = "LiteLLM cannot require client certificates (its CLI sets only the server's \
      key and certificate): render the policy for nginx, which verifies them, and put it in front";
+/// Where `--prometheus_metrics_port` serves metrics (LiteLLM's own example port), unless the proxy uses it.
+const METRICS_PORT: u16 = 4001;
 
 #[derive(Serialize)]
 struct ConfigView {
     header: String,
     policy: String,
     port: u16,
+    /// The port LiteLLM serves Prometheus metrics on, when the policy sets alerts.
+    metrics_port: Option<u16>,
     env: Vec<String>,
     document: String,
 }
@@ -73,7 +77,7 @@ pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     let consumers = consumer_settings(policy, &mut env)?;
     let shared_state = shared_state_settings(policy, &mut env);
 
-    let document = json!({
+    let mut document = json!({
         "model_list": model_list(policy, &provider_key),
         "general_settings": general_settings(policy),
         "litellm_settings": {
@@ -83,11 +87,22 @@ pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
             "redact_user_api_key_info": true,
         },
     });
+    let port = policy.listener.as_ref().map_or(4000, |l| l.port);
+    let metrics_port = policy.alerts.as_ref().map(|_| {
+        // The metrics prometheus-rules.yaml reads (src/render/alerts.rs).
+        document["litellm_settings"]["callbacks"] = json!(["prometheus"]);
+        if port == METRICS_PORT {
+            METRICS_PORT + 1
+        } else {
+            METRICS_PORT
+        }
+    });
     refuse_environment_references(&document)?;
     let config = ConfigView {
         header: cx.provenance.comment("#"),
         policy: policy.name.0.clone(),
-        port: policy.listener.as_ref().map_or(4000, |l| l.port),
+        port,
+        metrics_port,
         env,
         document: super::yaml::to_yaml(&document, &Default::default()),
     };
