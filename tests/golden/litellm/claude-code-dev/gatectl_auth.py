@@ -447,11 +447,24 @@ async def _admit(request, route, address, ctx):
     else:
         consumer = _key_consumer(request)
     ctx["consumer"] = consumer["name"]
-    bucket = "consumer:" + consumer["name"] if SETTINGS["by"] == "consumer" else "ip:" + str(address)
+    bucket = ctx["bucket"] = "consumer:" + consumer["name"] if SETTINGS["by"] == "consumer" else "ip:" + str(address)
     if consumer["tpm"] is not None:
         ctx["token_bucket"] = bucket  # where GATE adds the tokens the response used
     await _count(consumer, bucket)
-    return consumer, bucket
+    return consumer
+
+
+def _identity(ctx):
+    """What LiteLLM knows the request by: the consumer (its metrics' `user`), once authenticated,
+    also when a limit then refuses it; with the hook's context for GATE."""
+    consumer = ctx["consumer"]
+    return UserAPIKeyAuth(
+        api_key="gatectl:" + (ctx.get("bucket") or "unauthenticated"),
+        key_alias=consumer,
+        user_id=consumer,
+        user_role=LitellmUserRoles.INTERNAL_USER,
+        metadata={"gatectl": ctx},
+    )
 
 
 async def user_api_key_auth(request: Request, api_key: str) -> UserAPIKeyAuth:
@@ -466,23 +479,15 @@ async def user_api_key_auth(request: Request, api_key: str) -> UserAPIKeyAuth:
         "consumer": None,
     }
     try:
-        consumer, bucket = await _admit(request, route, address, ctx)
+        await _admit(request, route, address, ctx)
     except Refusal as refusal:
         if route == MESSAGES and GATE in litellm.callbacks:
             # Raised by GATE's pre-call hook, before any upstream call, in Anthropic's shape.
             ctx["refusal"] = refusal.as_dict()
-            return UserAPIKeyAuth(
-                api_key="gatectl:refused", user_role=LitellmUserRoles.INTERNAL_USER, metadata={"gatectl": ctx}
-            )
+            return _identity(ctx)
         _audit(ctx, refusal.status)
         raise _proxy_exception(refusal.as_dict(), ctx["request_id"]) from None
     if route != MESSAGES:
         # LiteLLM runs no callback after count_tokens: its line is written on admission.
         _audit(ctx, None)
-    return UserAPIKeyAuth(
-        api_key="gatectl:" + bucket,
-        key_alias=consumer["name"],
-        user_id=consumer["name"],
-        user_role=LitellmUserRoles.INTERNAL_USER,
-        metadata={"gatectl": ctx},
-    )
+    return _identity(ctx)
