@@ -9,6 +9,7 @@ mod formats;
 mod hostile;
 mod injection;
 mod lint;
+mod litellm_live;
 mod materialize;
 mod nginx_live;
 mod readme;
