@@ -69,6 +69,7 @@ fn rule_files_match_their_golden_files_and_pass_promtool() {
         ("claude-code-prod", "nginx"),
         ("claude-code-mtls", "nginx"),
         ("claude-code-oauth2", "kong"),
+        ("claude-code-oauth2", "litellm"),
         ("claude-code-mtls", "kong"),
     ];
     let Some(promtool) = promtool() else { return };

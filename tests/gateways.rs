@@ -106,7 +106,7 @@ pub fn serve_nginx(
         .spawn()
         .unwrap();
     let mut guard = KillOnDrop(child);
-    wait_until(&mut guard.0, Duration::from_secs(10), &log, "nginx", || listening(port));
+    wait_listening(&mut guard.0, port, Duration::from_secs(10), &log, "nginx");
     Some(guard)
 }
 
@@ -133,10 +133,21 @@ pub fn serve_litellm(
     let (_, dir) = render(root, policy, "litellm");
     edit(&dir);
     let log = root.join("litellm.log");
-    let log_file = std::fs::File::create(&log).unwrap();
+    let mut proxy = spawn_litellm(&litellm, &dir, port, env, &log);
+    wait_listening(&mut proxy.0, port, LITELLM_STARTUP, &log, "litellm");
+    Some(Litellm { log, _proxy: proxy })
+}
+
+/// How long LiteLLM may take to start (imports, config, the custom auth hook).
+pub const LITELLM_STARTUP: Duration = Duration::from_secs(120);
+
+/// Starts `litellm` on the rendered folder `dir` (its config.yaml and hook) on `port`, output to
+/// `log`; it listens once its start-up has completed ([`wait_listening`]).
+pub fn spawn_litellm(litellm: &Path, dir: &Path, port: u16, env: &[(&str, &str)], log: &Path) -> KillOnDrop {
+    let log_file = std::fs::File::create(log).unwrap();
     let child = Command::new(litellm)
         .args(["--config", "config.yaml", "--host", "127.0.0.1", "--port", &port.to_string()])
-        .current_dir(&dir)
+        .current_dir(dir)
         .env("LITELLM_LOCAL_MODEL_COST_MAP", "True")
         .env("NO_COLOR", "1")
         .envs(env.iter().copied())
@@ -145,10 +156,12 @@ pub fn serve_litellm(
         .stderr(log_file)
         .spawn()
         .unwrap();
-    let mut proxy = KillOnDrop(child);
-    // Uvicorn binds once LiteLLM's start-up (config, custom auth import) has completed.
-    wait_until(&mut proxy.0, Duration::from_secs(90), &log, "litellm", || listening(port));
-    Some(Litellm { log, _proxy: proxy })
+    KillOnDrop(child)
+}
+
+/// Waits until `process` listens on `port`; panics with its log if it exits or `limit` passes.
+pub fn wait_listening(process: &mut Child, port: u16, limit: Duration, log: &Path, what: &str) {
+    wait_until(process, limit, log, what, || listening(port));
 }
 
 /// The pinned Zuplo CLI's install prefix (or `$GATECTL_ZUPLO`).

@@ -10,6 +10,7 @@ mod gateways;
 mod hostile;
 mod injection;
 mod lint;
+mod litellm_live;
 mod materialize;
 mod nginx_live;
 mod readme;

@@ -1,11 +1,11 @@
 //! A stand-in for api.anthropic.com on loopback: records the headers of every
 //! request (and its path, as the pseudo-header `:path`) and answers as Anthropic's API
-//! does: `POST /v1/messages` with a message (`id`, `type`, `role`, `content`, `model`, the
-//! model asked for), `/v1/messages/count_tokens` with `input_tokens`, and with Server-Sent
-//! Events (three events, `SSE_GAP` apart) when the body asks for `"stream": true` (with or
-//! without the space). It answers every other path too: it stands for an upstream that does
-//! not refuse what a gateway should not have forwarded. A body holding [`FAIL`] gets a 500, one
-//! holding [`SLOW`] its answer late.
+//! does: `POST /v1/messages` with a message (`id`, `type`, `role`, `content`, `model`: the
+//! model asked for, having used [`USAGE_TOKENS`] tokens), `/v1/messages/count_tokens` with
+//! `input_tokens`, and with Server-Sent Events (three events, `SSE_GAP` apart) when the body asks
+//! for `"stream": true` (with or without the space). It answers every other path too: it stands
+//! for an upstream that does not refuse what a gateway should not have forwarded. A body holding
+//! [`FAIL`] gets a 500, one holding [`SLOW`] its answer late.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -18,6 +18,9 @@ pub const FAIL: &str = "gatectl-stand-in-fail";
 /// A request body holding this text is answered `SLOW_BY` late.
 pub const SLOW: &str = "gatectl-stand-in-slow";
 pub const SLOW_BY: Duration = Duration::from_millis(1200);
+/// Input and output tokens of every JSON answer: what a gateway counting tokens adds up.
+pub const USAGE: (u64, u64) = (11, 7);
+pub const USAGE_TOKENS: u64 = USAGE.0 + USAGE.1;
 
 /// Headers the stand-in upstream received, one map per request.
 pub type Seen = Arc<Mutex<Vec<Vec<(String, String)>>>>;
@@ -79,7 +82,7 @@ fn serve(mut stream: TcpStream, seen: &Seen) {
         // A complete Messages API answer (LiteLLM records a success, metrics and logs, only for one),
         // for the model asked for.
         let body = if path.starts_with("/v1/messages/count_tokens") {
-            r#"{"input_tokens":7}"#.to_string()
+            format!(r#"{{"input_tokens":{}}}"#, USAGE.0)
         } else {
             let model = serde_json::from_str::<serde_json::Value>(&body)
                 .ok()
@@ -89,10 +92,10 @@ fn serve(mut stream: TcpStream, seen: &Seen) {
                 "type": "message",
                 "role": "assistant",
                 "model": model.unwrap_or_else(|| "claude-haiku-4-5".into()),
-                "content": [{"type": "text", "text": "pong"}],
-                "stop_reason": "max_tokens",
+                "content": [{"type": "text", "text": "hi"}],
+                "stop_reason": "end_turn",
                 "stop_sequence": null,
-                "usage": {"input_tokens": 7, "output_tokens": 1},
+                "usage": {"input_tokens": USAGE.0, "output_tokens": USAGE.1},
             })
             .to_string()
         };

@@ -378,22 +378,47 @@ impl Idp {
 pub struct Redis {
     pub port: u16,
     pub password: String,
+    /// With [`Redis::start_tls`]: the TLS port and the folder holding its certificate.
+    tls: Option<(u16, tempfile::TempDir)>,
     server: Option<KillOnDrop>,
 }
 
 impl Redis {
     /// `None` when redis-server is missing outside CI.
     pub fn start() -> Option<Redis> {
+        Redis::launch(None)
+    }
+
+    /// Also serves TLS on a second port, with a self-signed certificate for `localhost`
+    /// ([`Redis::ca_file`]); [`Redis::url`] is then `rediss://localhost:…`. The plain port stays
+    /// for the test's own [`Redis::command`]s.
+    pub fn start_tls() -> Option<Redis> {
+        let dir = tempfile::tempdir().unwrap();
+        self_signed(&dir.path().join("redis.crt"), &dir.path().join("redis.key"));
+        Redis::launch(Some((free_port(), dir)))
+    }
+
+    fn launch(tls: Option<(u16, tempfile::TempDir)>) -> Option<Redis> {
         let binary = tool("redis-server", &[PathBuf::from("/usr/bin/redis-server")])?;
         let port = free_port();
         let password = format!("redis-test-password-{port}");
-        let server = Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .args(["--bind", "127.0.0.1", "--port", &port.to_string(), "--save", "", "--appendonly", "no"])
-            .args(["--requirepass", &password])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("redis-server starts");
-        let redis = Redis { port, password, server: Some(KillOnDrop(server)) };
+            .args(["--requirepass", &password]);
+        if let Some((tls_port, dir)) = &tls {
+            let (cert, key) = (dir.path().join("redis.crt"), dir.path().join("redis.key"));
+            command.args(["--tls-port", &tls_port.to_string(), "--tls-auth-clients", "no"]);
+            command
+                .arg("--tls-cert-file")
+                .arg(&cert)
+                .arg("--tls-key-file")
+                .arg(&key)
+                .arg("--tls-ca-cert-file")
+                .arg(&cert);
+        }
+        let server = command.stdout(std::process::Stdio::null()).spawn().expect("redis-server starts");
+        let redis = Redis { port, password, tls, server: Some(KillOnDrop(server)) };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         while redis.command(&["PING"]).as_deref() != Some("+PONG") {
             assert!(std::time::Instant::now() < deadline, "redis-server did not answer PING");
@@ -402,8 +427,17 @@ impl Redis {
         Some(redis)
     }
 
+    /// What a gateway connects to: `redis://127.0.0.1:…`, or `rediss://localhost:…` with TLS.
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
+        match &self.tls {
+            Some((tls_port, _)) => format!("rediss://localhost:{tls_port}"),
+            None => format!("redis://127.0.0.1:{}", self.port),
+        }
+    }
+
+    /// The certificate a client must trust for the TLS port (e.g. as `SSL_CERT_FILE`).
+    pub fn ca_file(&self) -> Option<PathBuf> {
+        self.tls.as_ref().map(|(_, dir)| dir.path().join("redis.crt"))
     }
 
     /// One command over RESP (after AUTH); the first reply line, or `None` when Redis is down.
@@ -423,6 +457,11 @@ impl Redis {
             reply.clear();
             reader.read_line(&mut reply).ok()?;
         }
+        // A bulk string's value is on the next line.
+        if reply.starts_with('$') && reply.trim_end() != "$-1" {
+            reply.clear();
+            reader.read_line(&mut reply).ok()?;
+        }
         Some(reply.trim_end().to_string())
     }
 
@@ -430,4 +469,29 @@ impl Redis {
     pub fn stop(&mut self) {
         self.server = None;
     }
+}
+
+/// `calls` requests to `base_url` with Anthropic's Python SDK (tests/support/anthropic_client.py,
+/// in the clients venv), presenting `auth_token` as `Authorization: Bearer`, no retries: one JSON
+/// value per call, `{"ok": true, …}` or what the SDK raised (`error`, `status`, `api_message`,
+/// `type`, `request_id`, `retry_after`). `None` when the venv is missing outside CI.
+pub fn anthropic_sdk(base_url: &str, auth_token: &str, model: &str, calls: usize) -> Option<Vec<serde_json::Value>> {
+    let python = venv_tool("the clients venv (anthropic)", "GATECTL_CLIENTS_PYTHON", "venv-clients", "python")?;
+    let request = serde_json::json!({"base_url": base_url, "auth_token": auth_token, "model": model, "calls": calls});
+    let mut child = Command::new(python)
+        .arg(repo().join("tests/support/anthropic_client.py"))
+        // The SDK reads credentials and its base URL from these when they are set.
+        .env_remove("ANTHROPIC_API_KEY")
+        .env_remove("ANTHROPIC_AUTH_TOKEN")
+        .env_remove("ANTHROPIC_BASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the SDK client starts");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), request.to_string().as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "the SDK client failed: {}", String::from_utf8_lossy(&output.stderr));
+    let lines = String::from_utf8(output.stdout).unwrap();
+    Some(lines.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect())
 }
