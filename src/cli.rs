@@ -31,6 +31,8 @@ enum Command {
     Render(commands::render::RenderArgs),
     /// Compare what policies render with the configs already deployed (exit 1 on drift).
     Diff(commands::diff::DiffArgs),
+    /// Probe a running gateway and check that it enforces the policy (exit 1 when a check fails).
+    Verify(commands::verify::VerifyArgs),
     /// On the deploy host: resolve env:/file: secrets into the include files a rendered nginx config expects.
     Materialize(commands::materialize::MaterializeArgs),
     /// Print what each target enforces of a policy: natively, approximately, or not at all.
@@ -74,6 +76,7 @@ pub fn main() -> ExitCode {
         Command::Lint(args) => commands::lint::run(&args),
         Command::Render(args) => commands::render::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
+        Command::Verify(args) => commands::verify::run(&args),
         Command::Materialize(args) => commands::materialize::run(&args),
         Command::Targets(args) => commands::targets::run(&args),
         Command::Schema(args) => commands::schema::run(&args),

@@ -45,8 +45,9 @@ fn every_policy_it_writes_lints_clean_and_renders_for_its_target() {
             written += 1;
         }
     }
-    // api_key on all five, oauth2 on Zuplo, mTLS on Zuplo (Enterprise) and nginx.
-    assert_eq!(written, 8);
+    // api_key on all five; oauth2 on Kong Enterprise, Zuplo and LiteLLM; mTLS on Kong Enterprise,
+    // Zuplo Enterprise and nginx.
+    assert_eq!(written, 11);
 }
 
 #[test]
@@ -57,11 +58,11 @@ fn the_issue_example_and_what_it_refuses() {
     let again = test.run().code(2);
     assert!(again.stderr.contains("policies/my-gateway.yaml exists"), "{}", again.stderr);
     Test::new()
-        .args(&["init", "-t", "kong", "--auth", "oauth2", "--name", "g"])
+        .args(&["init", "-t", "nginx", "--auth", "oauth2", "--name", "g"])
         .run()
         .code(2)
-        .stderr_has("kong cannot express `auth.method`")
-        .stderr_has("targets that render an oauth2 policy: zuplo");
+        .stderr_has("nginx cannot express `auth.method`")
+        .stderr_has("targets that render an oauth2 policy: kong, zuplo, litellm");
     Test::new()
         .args(&["init", "-t", "nginx", "--auth", "none", "--name", "g"])
         .run()

@@ -2,22 +2,16 @@
 //! loopback in front of a stand-in Anthropic API, and check what the policy says.
 
 use std::io::Read;
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use crate::stand_in::{header, stand_in, Seen};
-use crate::test::{free_port, KillOnDrop, TODAY};
+use crate::test::{free_port, KillOnDrop};
 
 const PROVIDER_KEY: &str = "sk-ant-api03-ProviderKeyForTheStandIn0123456789";
 const CLIENT_KEY: &str = "gw-live-7d1c0e5b9a8f4e2d6c3b1a0f";
 /// A header value with nginx's special characters, set by `headers.add`.
 const HOSTILE: &str = r#"back\slash\"quote"; return 200 {x}"#;
-
-fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    Command::new(program).args(args).envs(env.iter().copied()).output().unwrap_or_else(|e| panic!("{program}: {e}"))
-}
 
 fn policy(root: &Path, upstream: u16, port: u16) -> String {
     format!(
@@ -74,73 +68,15 @@ struct Gateway {
 }
 
 fn start() -> Option<Gateway> {
-    let nginx = crate::render::nginx_binary()?;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();
-    for sub in ["tls", "logs", "tmp", "out"] {
-        std::fs::create_dir_all(root.join(sub)).unwrap();
-    }
+    std::fs::create_dir_all(root.join("tls")).unwrap();
     crate::test::self_signed(&root.join("tls/server.crt"), &root.join("tls/server.key"));
     let (upstream, seen) = stand_in();
     let port = free_port();
-    let policy_path = root.join("policy.yaml");
-    std::fs::write(&policy_path, policy(&root, upstream, port)).unwrap();
-    let gatectl = env!("CARGO_BIN_EXE_gatectl");
     let env = [("LIVE_PROVIDER_KEY", PROVIDER_KEY), ("LIVE_CLIENT_KEY", CLIENT_KEY)];
-    let rendered = run(
-        gatectl,
-        &[
-            "render",
-            policy_path.to_str().unwrap(),
-            "-t",
-            "nginx",
-            "--out",
-            root.join("out").to_str().unwrap(),
-            "--today",
-            TODAY,
-        ],
-        &[],
-    );
-    assert!(rendered.status.success(), "{}", String::from_utf8_lossy(&rendered.stderr));
-    let materialized =
-        run(gatectl, &["materialize", policy_path.to_str().unwrap(), "-t", "nginx", "--today", TODAY], &env);
-    assert!(materialized.status.success(), "{}", String::from_utf8_lossy(&materialized.stderr));
-    let main = root.join("nginx.conf");
-    std::fs::write(
-        &main,
-        format!(
-            "pid {r}/nginx.pid;\nerror_log {r}/logs/error.log info;\nevents {{}}\nhttp {{\n    client_body_temp_path {r}/tmp;\n    proxy_temp_path {r}/tmp;\n    include {r}/out/nginx/live-test.conf;\n}}\n",
-            r = root.display()
-        ),
-    )
-    .unwrap();
-    let child = Command::new(nginx)
-        .args([
-            "-p",
-            root.to_str().unwrap(),
-            "-e",
-            root.join("logs/error.log").to_str().unwrap(),
-            "-c",
-            main.to_str().unwrap(),
-            "-g",
-            // One process: killing it at the end of the test leaves no orphaned worker behind.
-            "daemon off; master_process off;",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let guard = KillOnDrop(child);
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "nginx did not start: {}",
-            std::fs::read_to_string(root.join("logs/error.log")).unwrap_or_default()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Some(Gateway { _dir: dir, root, port, seen, _nginx: guard })
+    let nginx = crate::gateways::serve_nginx(&root, &policy(&root, upstream, port), &env, |conf| conf, port)?;
+    Some(Gateway { _dir: dir, root, port, seen, _nginx: nginx })
 }
 
 impl Gateway {
@@ -167,7 +103,7 @@ impl Gateway {
         ];
         args.extend_from_slice(extra);
         args.push(&url);
-        let out = run("curl", &args, &[]);
+        let out = Command::new("curl").args(&args).output().expect("curl runs");
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         let status = text.lines().last().and_then(|l| l.trim().parse().ok()).unwrap_or(0);
         (status, text)

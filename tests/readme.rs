@@ -29,10 +29,30 @@ fn readme_capability_matrix_is_current() {
     );
 }
 
+#[test]
+fn readme_verify_checks_are_current() {
+    let checks = Test::new().args(&["verify", "--list"]).run().code(0).stdout;
+    assert!(
+        between("<!-- verify-checks:start -->\n", "<!-- verify-checks:end -->") == checks,
+        "README verify check list is stale: run `scripts/regenerate-docs.sh`"
+    );
+}
+
 /// Lines of the README's shell blocks that this test does not run, each with where it is run.
 const RUN_ELSEWHERE: &[(&str, &str)] = &[
     ("cargo install --locked --path .", "scripts/test.sh runs it as written, into a scratch root"),
     ("scripts/test.sh", "the test suite itself: CI runs it"),
+];
+
+/// The shell blocks (by their first command) another test runs, because they need a server or a
+/// tool that a copy of the repository does not have, and the test that runs them.
+const BLOCKS_RUN_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "TEAM_DATA_KEY=… gatectl verify policies/claude-code-prod.yaml --url https://gateway.example.com \\",
+        "tests/verify_live.rs, against the real gateways",
+    ),
+    ("cd out/claude-code-sso/zuplo", "tests/render_zuplo.rs: zuplo lint and zuplo dev, with the pinned CLI on Node 24"),
+    ("deck gateway dump -o live.yaml", "tests/diff.rs, on a dump built from a render: no Kong runs here"),
 ];
 
 /// The marker before a shell block that another test runs, with the reason after it.
@@ -70,14 +90,15 @@ fn shell_blocks(readme: &str) -> Vec<(bool, Vec<String>)> {
 fn every_readme_command_runs_as_written() {
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
     let blocks = shell_blocks(&readme);
-    let elsewhere: Vec<&Vec<String>> = blocks.iter().filter(|(marked, _)| *marked).map(|(_, b)| b).collect();
-    // Exactly one block is run by another test: the Zuplo CLI's, by tests/render_zuplo.rs.
-    assert_eq!(elsewhere.len(), 1, "{elsewhere:?}");
-    assert!(elsewhere[0].iter().any(|c| c.starts_with("zuplo lint")), "{elsewhere:?}");
+    // The blocks another test runs are exactly these: nothing else may be left out.
+    let elsewhere: Vec<&str> =
+        blocks.iter().filter(|(marked, _)| *marked).map(|(_, b)| b.first().map_or("", String::as_str)).collect();
+    let expected: Vec<&str> = BLOCKS_RUN_ELSEWHERE.iter().map(|(first, _)| *first).collect();
+    assert_eq!(elsewhere, expected, "the blocks run elsewhere, and by whom: {BLOCKS_RUN_ELSEWHERE:#?}");
     let test_sh = std::fs::read_to_string(repo().join("scripts/test.sh")).unwrap();
     assert!(
         test_sh.contains("\ncargo install --locked --path . "),
-        "scripts/test.sh must run the README's install line"
+        "scripts/test.sh must run the README's install line: {RUN_ELSEWHERE:?}"
     );
 
     let test = Test::new();

@@ -82,11 +82,6 @@ fn unknown_targets_are_usage_errors() {
     Test::new().args(&["render", "p.yaml", "--out", "o"]).run().code(2);
 }
 
-/// Whether the real nginx is here; under CI a missing tool is a failure, never a skip.
-pub fn nginx_binary() -> Option<PathBuf> {
-    crate::test::tool("nginx", &[PathBuf::from("/usr/sbin/nginx"), PathBuf::from("/usr/bin/nginx")])
-}
-
 /// Points the paths of a rendered config into `root` and creates what they name.
 fn localise(conf: &str, root: &Path, name: &str) -> String {
     let secrets = root.join("secrets");
@@ -148,7 +143,7 @@ fn nginx_accepts(nginx: &Path, conf: &str, root: &Path) -> Result<(), String> {
 
 #[test]
 fn nginx_accepts_every_rendered_example() {
-    let Some(nginx) = nginx_binary() else { return };
+    let Some(nginx) = crate::gateways::nginx_binary() else { return };
     for name in NGINX_EXAMPLES {
         let (test, conf) = render_example(name);
         let root = test.path().join("nginx-root");
@@ -160,7 +155,7 @@ fn nginx_accepts_every_rendered_example() {
 
 #[test]
 fn nginx_t_is_a_real_check() {
-    let Some(nginx) = nginx_binary() else { return };
+    let Some(nginx) = crate::gateways::nginx_binary() else { return };
     let (test, conf) = render_example("claude-code-prod");
     let root = test.path().join("nginx-root");
     std::fs::create_dir_all(&root).unwrap();

@@ -26,6 +26,7 @@ pub struct Test {
     args: Vec<String>,
     env: Vec<(String, String)>,
     stdin: Option<Vec<u8>>,
+    limit: std::time::Duration,
 }
 
 pub struct Outcome {
@@ -36,7 +37,13 @@ pub struct Outcome {
 
 impl Test {
     pub fn new() -> Test {
-        Test { dir: tempfile::tempdir().expect("temp dir"), args: Vec::new(), env: Vec::new(), stdin: None }
+        Test {
+            dir: tempfile::tempdir().expect("temp dir"),
+            args: Vec::new(),
+            env: Vec::new(),
+            stdin: None,
+            limit: std::time::Duration::from_secs(20),
+        }
     }
 
     pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Test {
@@ -64,11 +71,18 @@ impl Test {
         self
     }
 
+    /// How long the run may take before it counts as a hang (20 s unless a test against a slow
+    /// live gateway says otherwise).
+    pub fn within(mut self, limit: std::time::Duration) -> Test {
+        self.limit = limit;
+        self
+    }
+
     pub fn path(&self) -> &std::path::Path {
         self.dir.path()
     }
 
-    /// Runs the binary; a run that does not finish within 20 seconds fails the test (a hang).
+    /// Runs the binary; a run that does not finish within its limit (20 seconds) fails the test (a hang).
     pub fn run(&self) -> Outcome {
         let mut command = Command::new(env!("CARGO_BIN_EXE_gatectl"));
         command.args(&self.args).current_dir(self.dir.path()).env("NO_COLOR", "1");
@@ -92,8 +106,8 @@ impl Test {
         });
         let args = &self.args;
         let output = receive
-            .recv_timeout(std::time::Duration::from_secs(20))
-            .unwrap_or_else(|_| panic!("gatectl {args:?} did not finish within 20 s"))
+            .recv_timeout(self.limit)
+            .unwrap_or_else(|_| panic!("gatectl {args:?} did not finish within {:?}", self.limit))
             .expect("gatectl runs");
         Outcome {
             code: output.status.code().expect("exited, not killed by a signal"),
@@ -160,6 +174,50 @@ pub fn self_signed(cert: &std::path::Path, key: &std::path::Path) {
         .output()
         .expect("openssl runs");
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+}
+
+/// A client certificate for `cn` (EC P-256, one day) signed by the self-signed CA `ca_cert`/`ca_key`
+/// (see [`self_signed`]), made with the real openssl: `dir/<cn>.crt` and `dir/<cn>.key`.
+pub fn client_certificate(
+    dir: &std::path::Path,
+    ca_cert: &std::path::Path,
+    ca_key: &std::path::Path,
+    cn: &str,
+) -> (PathBuf, PathBuf) {
+    let (cert, key, csr) =
+        (dir.join(format!("{cn}.crt")), dir.join(format!("{cn}.key")), dir.join(format!("{cn}.csr")));
+    let openssl = |args: &[&std::ffi::OsStr]| {
+        let made = Command::new("openssl").args(args).output().expect("openssl runs");
+        assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    };
+    let subject = format!("/CN={cn}");
+    openssl(
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-subj",
+            &subject,
+            "-keyout",
+        ]
+        .map(std::ffi::OsStr::new)
+        .into_iter()
+        .chain([key.as_os_str(), "-out".as_ref(), csr.as_os_str()])
+        .collect::<Vec<_>>(),
+    );
+    openssl(
+        &["x509", "-req", "-days", "1", "-in"]
+            .map(std::ffi::OsStr::new)
+            .into_iter()
+            .chain([csr.as_os_str(), "-CA".as_ref(), ca_cert.as_os_str(), "-CAkey".as_ref(), ca_key.as_os_str()])
+            .chain(["-CAcreateserial".as_ref(), "-out".as_ref(), cert.as_os_str()])
+            .collect::<Vec<_>>(),
+    );
+    (cert, key)
 }
 
 /// The first of `candidates` that exists. A missing tool skips its test on a developer's
@@ -320,22 +378,47 @@ impl Idp {
 pub struct Redis {
     pub port: u16,
     pub password: String,
+    /// With [`Redis::start_tls`]: the TLS port and the folder holding its certificate.
+    tls: Option<(u16, tempfile::TempDir)>,
     server: Option<KillOnDrop>,
 }
 
 impl Redis {
     /// `None` when redis-server is missing outside CI.
     pub fn start() -> Option<Redis> {
+        Redis::launch(None)
+    }
+
+    /// Also serves TLS on a second port, with a self-signed certificate for `localhost`
+    /// ([`Redis::ca_file`]); [`Redis::url`] is then `rediss://localhost:…`. The plain port stays
+    /// for the test's own [`Redis::command`]s.
+    pub fn start_tls() -> Option<Redis> {
+        let dir = tempfile::tempdir().unwrap();
+        self_signed(&dir.path().join("redis.crt"), &dir.path().join("redis.key"));
+        Redis::launch(Some((free_port(), dir)))
+    }
+
+    fn launch(tls: Option<(u16, tempfile::TempDir)>) -> Option<Redis> {
         let binary = tool("redis-server", &[PathBuf::from("/usr/bin/redis-server")])?;
         let port = free_port();
         let password = format!("redis-test-password-{port}");
-        let server = Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .args(["--bind", "127.0.0.1", "--port", &port.to_string(), "--save", "", "--appendonly", "no"])
-            .args(["--requirepass", &password])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("redis-server starts");
-        let redis = Redis { port, password, server: Some(KillOnDrop(server)) };
+            .args(["--requirepass", &password]);
+        if let Some((tls_port, dir)) = &tls {
+            let (cert, key) = (dir.path().join("redis.crt"), dir.path().join("redis.key"));
+            command.args(["--tls-port", &tls_port.to_string(), "--tls-auth-clients", "no"]);
+            command
+                .arg("--tls-cert-file")
+                .arg(&cert)
+                .arg("--tls-key-file")
+                .arg(&key)
+                .arg("--tls-ca-cert-file")
+                .arg(&cert);
+        }
+        let server = command.stdout(std::process::Stdio::null()).spawn().expect("redis-server starts");
+        let redis = Redis { port, password, tls, server: Some(KillOnDrop(server)) };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         while redis.command(&["PING"]).as_deref() != Some("+PONG") {
             assert!(std::time::Instant::now() < deadline, "redis-server did not answer PING");
@@ -344,8 +427,17 @@ impl Redis {
         Some(redis)
     }
 
+    /// What a gateway connects to: `redis://127.0.0.1:…`, or `rediss://localhost:…` with TLS.
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
+        match &self.tls {
+            Some((tls_port, _)) => format!("rediss://localhost:{tls_port}"),
+            None => format!("redis://127.0.0.1:{}", self.port),
+        }
+    }
+
+    /// The certificate a client must trust for the TLS port (e.g. as `SSL_CERT_FILE`).
+    pub fn ca_file(&self) -> Option<PathBuf> {
+        self.tls.as_ref().map(|(_, dir)| dir.path().join("redis.crt"))
     }
 
     /// One command over RESP (after AUTH); the first reply line, or `None` when Redis is down.
@@ -365,6 +457,11 @@ impl Redis {
             reply.clear();
             reader.read_line(&mut reply).ok()?;
         }
+        // A bulk string's value is on the next line.
+        if reply.starts_with('$') && reply.trim_end() != "$-1" {
+            reply.clear();
+            reader.read_line(&mut reply).ok()?;
+        }
         Some(reply.trim_end().to_string())
     }
 
@@ -372,4 +469,29 @@ impl Redis {
     pub fn stop(&mut self) {
         self.server = None;
     }
+}
+
+/// `calls` requests to `base_url` with Anthropic's Python SDK (tests/support/anthropic_client.py,
+/// in the clients venv), presenting `auth_token` as `Authorization: Bearer`, no retries: one JSON
+/// value per call, `{"ok": true, …}` or what the SDK raised (`error`, `status`, `api_message`,
+/// `type`, `request_id`, `retry_after`). `None` when the venv is missing outside CI.
+pub fn anthropic_sdk(base_url: &str, auth_token: &str, model: &str, calls: usize) -> Option<Vec<serde_json::Value>> {
+    let python = venv_tool("the clients venv (anthropic)", "GATECTL_CLIENTS_PYTHON", "venv-clients", "python")?;
+    let request = serde_json::json!({"base_url": base_url, "auth_token": auth_token, "model": model, "calls": calls});
+    let mut child = Command::new(python)
+        .arg(repo().join("tests/support/anthropic_client.py"))
+        // The SDK reads credentials and its base URL from these when they are set.
+        .env_remove("ANTHROPIC_API_KEY")
+        .env_remove("ANTHROPIC_AUTH_TOKEN")
+        .env_remove("ANTHROPIC_BASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the SDK client starts");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), request.to_string().as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "the SDK client failed: {}", String::from_utf8_lossy(&output.stderr));
+    let lines = String::from_utf8(output.stdout).unwrap();
+    Some(lines.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect())
 }

@@ -14,6 +14,7 @@ pub mod rules;
 pub mod schema;
 pub mod set;
 pub mod targets;
+pub mod verify;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -91,6 +92,27 @@ pub fn no_policy_found(paths: &[std::path::PathBuf], report: &check::Report) -> 
     }
     message.push(')');
     message
+}
+
+/// Lints one policy for a command that acts on exactly one (verify): on findings at error level,
+/// prints them and says why not (exit 1, or 2 for input that cannot be read or holds no policy).
+pub fn lint_gate(policy: &Path, options: &PolicyOptions, doing: &str) -> Result<check::Loaded, u8> {
+    let paths = [policy.to_path_buf()];
+    let mut report = check::lint_paths(&paths, &options.options(), check::Selection::Named);
+    if report.unreadable || report.count(crate::severity::Severity::Error) > 0 {
+        let text = crate::report::render(&report, crate::report::Format::Text, &crate::report::Style { color: false });
+        crate::sink::err(&text);
+        crate::errln!("error: not {doing} {}: fix the findings above first", policy.display());
+        return Err(if report.unreadable { EXIT_USAGE } else { EXIT_FINDINGS });
+    }
+    if report.policies.len() > 1 {
+        crate::errln!("error: {} holds {} policies: name one policy file", policy.display(), report.policies.len());
+        return Err(EXIT_USAGE);
+    }
+    report.policies.pop().ok_or_else(|| {
+        crate::errln!("error: {}", no_policy_found(&paths, &report));
+        EXIT_USAGE
+    })
 }
 
 pub fn load_templates(dir: Option<&Path>) -> Result<renderer::Templates, u8> {

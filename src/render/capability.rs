@@ -170,25 +170,24 @@ pub fn support(target: Target, feature: Feature) -> Support {
         ),
         (Target::Kong, _) => Native,
 
-        // Keys, per-consumer limits and the allowlist are enforced by the rendered custom_auth hook.
-        (Target::Litellm, OAuth2) => Unsupported(
-            "LiteLLM's JWT mode checks neither issuer nor token lifetime (render refuses the policy)",
+        // Keys, tokens, limits, the allowlist and the audit log are the rendered custom_auth hook's.
+        (Target::Litellm, OAuth2) => Approximated(
+            "the hook checks the signature against the policy's JWKS (RSA, RSA-PSS, EC or EdDSA: `none` and HMAC refused; keys cached, fetched again for an unknown kid at most every 10 s), iss, aud, exp and nbf (30 s leeway), exp − iat against max_token_lifetime_minutes, required_scopes in `scope` or `scp`, and `sub` (else `client_id`) against the consumers; PKCE happens at the IdP and is not visible in a token",
         ),
-        (Target::Litellm, Mtls) => {
-            Unsupported("LiteLLM has no client-certificate option: terminate mTLS in front of it (render refuses the policy)")
-        }
+        (Target::Litellm, Mtls) => Unsupported(
+            "LiteLLM cannot require client certificates (its CLI sets only the server's key and certificate): put the nginx target in front (render refuses the policy)",
+        ),
         (Target::Litellm, TokensPerMinute) => {
             Approximated("counted from usage after each response, so one request can overshoot")
         }
         (Target::Litellm, Burst) => Unsupported("the hook counts requests per minute, with no burst"),
-        (Target::Litellm, ClusterWideLimits) => Unsupported("counters are per LiteLLM process"),
         (Target::Litellm, IpAllowlist) => {
             Approximated("checks the direct peer address: behind a proxy it sees the proxy")
         }
         (Target::Litellm, TlsFloor | Hsts) => Unsupported("LiteLLM terminates no TLS: put a TLS proxy in front of it"),
-        (Target::Litellm, AuditLog) => {
-            Approximated("no per-request audit log without a logging callback; redaction and retention are not configurable")
-        }
+        (Target::Litellm, AuditLog) => Approximated(
+            "the hook writes one JSON line per request to stdout, without headers or credentials (count_tokens: on admission, without status); retention is the log collector's",
+        ),
         (Target::Litellm, HeaderForwarding) => Approximated(
             "/v1/messages forwards anthropic-version and anthropic-beta only; count_tokens ignores the client's version",
         ),

@@ -1,6 +1,6 @@
 //! The output formats of `gatectl diff`: text (coloured on a terminal), json, markdown.
 
-use super::markdown::{cell, code};
+use super::{cell, code};
 use crate::diff::{Change, ChangeKind, TargetDiff};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -43,18 +43,23 @@ fn describe(change: &Change) -> String {
 }
 
 fn summary((policy, diff): &Labelled) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let target = match policy {
         Some(policy) => format!("{policy}/{}", diff.target),
         None => diff.target.to_string(),
     };
+    let unchecked = match diff.not_compared.len() {
+        0 => String::new(),
+        n => format!(" ({} not compared)", plural(n, "position")),
+    };
     if !diff.drift() {
-        return format!("{target}: no drift against {}", diff.deployed);
+        return format!("{target}: no drift against {}{unchecked}", diff.deployed);
     }
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut line = format!("{target}: drift against {}: {}", diff.deployed, plural(diff.changes.len(), "change"));
     if !diff.inline_secrets.is_empty() {
         line.push_str(&format!(", {}", plural(diff.inline_secrets.len(), "inline secret")));
     }
+    line.push_str(&unchecked);
     line
 }
 
@@ -87,6 +92,9 @@ fn text(diffs: &[Labelled], style: &super::Style) -> String {
         }
         for part in &diff.unmapped {
             out.push_str(&format!("  unmapped: {part} (no identity: compared by position)\n"));
+        }
+        for position in &diff.not_compared {
+            out.push_str(&format!("  not compared: {}: {}\n", position.path, position.reason));
         }
         if !diff.unified.is_empty() {
             out.push('\n');
@@ -144,6 +152,9 @@ fn markdown(diffs: &[Labelled]) -> String {
                 code(&secret.path),
                 cell(&secret.masked)
             ));
+        }
+        for position in &diff.not_compared {
+            out.push_str(&format!("- **not compared** `{}`: {}\n", cell(&position.path), cell(&position.reason)));
         }
         if !diff.changes.is_empty() {
             out.push_str("\n| | Path | Deployed | Rendered |\n|---|---|---|---|\n");

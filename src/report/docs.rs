@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::markdown::{cell, code};
+use super::{cell, code};
 use crate::rules::{Rule, RULES};
 
 const REGENERATE: &str = "scripts/regenerate-docs.sh";

@@ -1,28 +1,7 @@
 //! Markdown: a pull-request comment.
 
+use super::{cell, code};
 use crate::check::{Report, Severity};
-
-/// Escapes a table cell: pipes and line breaks cannot break out of it. Backticks are kept, so
-/// `field` names show as code; an odd number of them (one unmatched) is escaped instead, so it
-/// cannot turn the rest of the row into code.
-pub fn cell(text: &str) -> String {
-    let text = text.replace('|', "\\|").replace(['\n', '\r'], " ");
-    if text.matches('`').count() % 2 == 1 {
-        text.replace('`', "\\`")
-    } else {
-        text
-    }
-}
-
-/// A code span in a table cell that holds any text: a fence longer than any backtick run inside,
-/// padded when the text starts or ends with one; pipes escaped, line breaks as spaces.
-pub fn code(text: &str) -> String {
-    let text = text.replace('|', "\\|").replace(['\n', '\r'], " ");
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
-    format!("{fence}{pad}{text}{pad}{fence}")
-}
 
 pub fn render(report: &Report) -> String {
     let errors = report.count(Severity::Error);
