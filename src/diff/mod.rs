@@ -225,10 +225,11 @@ pub fn read_deployed(target: Target, deployed: &Deployed, rendered: &Rendered) -
     Ok(Sides { rendered, deployed: deployed_files, sources, notes })
 }
 
-/// Rendered file paths in the layout's terms (nginx's file is named after the policy).
+/// Rendered file paths in the layout's terms (nginx's config is named after the policy; its
+/// other files, the main-context include and the njs and Lua code, are not compared).
 fn layout_name(target: Target, path: &str) -> String {
     match target {
-        Target::Nginx => nginx::FILE.to_string(),
+        Target::Nginx if path.ends_with(".conf") && !path.contains('/') => nginx::FILE.to_string(),
         _ => path.to_string(),
     }
 }
