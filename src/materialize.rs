@@ -1,12 +1,15 @@
 //! Materialize: the deploy-time step for targets that cannot read secrets
 //! themselves (nginx). Resolves the policy's `env:` and `file:` references on
-//! the deploy host and writes the include files the rendered config expects,
-//! mode 0600, atomically. No value is ever printed.
+//! the deploy host, fetches the IdP's keys, and writes the include files the
+//! rendered config expects, mode 0600, atomically. No secret is ever printed.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+use crate::jwks::{self, JwksError};
 use crate::policy::{AuthMethod, Policy, Reference, SecretRef};
-use crate::render::nginx::{self, CLIENT_CA, CONSUMERS_MAP, SERVER_CERT, SERVER_KEY, UPSTREAM_KEY_INCLUDE};
+use crate::render::nginx::{self, CLIENT_CA, CONSUMERS_MAP, JWT_KEYS, REDIS_PASSWORD_INCLUDE, SERVER_CERT};
+use crate::render::nginx::{SERVER_KEY, UPSTREAM_KEY_INCLUDE};
 use crate::render::output::write_file_atomic;
 
 /// Shorter gateway keys are refused: they are guessable, and short strings collide with nginx map keywords.
@@ -26,6 +29,14 @@ pub enum MaterializeError {
     Unusable { path: String, found: String, need: &'static str },
     #[error("cannot write {file}: {source}")]
     Write { file: String, source: std::io::Error },
+    #[error("`auth.oauth2.jwks_url`: {url} is plain HTTP to another host; the IdP's keys must come over https (plain http only from this host's loopback)")]
+    InsecureJwks { url: String },
+    #[error("`auth.oauth2.jwks_url`: cannot fetch {url}: {reason}")]
+    Fetch { url: String, reason: String },
+    #[error("`{path}`: {source}")]
+    Jwks { path: &'static str, source: JwksError },
+    #[error("`auth.oauth2`: neither `jwks_file` nor `jwks_url` is set")]
+    NoJwks,
 }
 
 /// The files written, for the report.
@@ -71,8 +82,62 @@ fn nginx_value(path: &str, value: &str) -> Result<String, MaterializeError> {
     Ok(format!("\"{value}\""))
 }
 
+/// The IdP's JWKS document: `jwks_file` resolved on this host, else `jwks_url` fetched.
+fn jwks_document(policy: &Policy) -> Result<(&'static str, String), MaterializeError> {
+    let oauth2 = policy.auth.oauth2.as_ref().ok_or(MaterializeError::NoJwks)?;
+    if let Some(reference) = &oauth2.jwks_file {
+        return Ok(("auth.oauth2.jwks_file", resolve("auth.oauth2.jwks_file", reference)?));
+    }
+    let url = oauth2.jwks_url.as_deref().ok_or(MaterializeError::NoJwks)?;
+    Ok(("auth.oauth2.jwks_url", fetch(url)?))
+}
+
+/// GETs a JWKS: https with the host's trust store, or plain http from loopback only.
+fn fetch(url: &str) -> Result<String, MaterializeError> {
+    let https = url.starts_with("https://");
+    if !https && !is_loopback_http(url) {
+        return Err(MaterializeError::InsecureJwks { url: url.into() });
+    }
+    let fail = |reason: String| MaterializeError::Fetch { url: url.into(), reason };
+    let tls = ureq::tls::TlsConfig::builder()
+        .provider(ureq::tls::TlsProvider::NativeTls)
+        .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+        .build();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .tls_config(tls)
+        .https_only(https)
+        .timeout_global(Some(Duration::from_secs(15)))
+        .build()
+        .into();
+    let mut response = agent.get(url).header("accept", "application/json").call().map_err(|e| fail(e.to_string()))?;
+    response.body_mut().with_config().limit(1 << 20).read_to_string().map_err(|e| fail(e.to_string()))
+}
+
+/// `http://127.0.0.1…`, `http://localhost…` or `http://[::1]…`.
+fn is_loopback_http(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else { return false };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The njs token check's key list: `[{"kid", "alg", "spki"}]`, SPKI DER in base64.
+fn jwt_keys(policy: &Policy) -> Result<(String, usize), MaterializeError> {
+    let (path, document) = jwks_document(policy)?;
+    let keys = jwks::signing_keys(&document).map_err(|source| MaterializeError::Jwks { path, source })?;
+    let list: Vec<serde_json::Value> = keys
+        .iter()
+        .map(|k| serde_json::json!({"kid": k.kid, "alg": k.alg, "spki": openssl::base64::encode_block(&k.spki_der)}))
+        .collect();
+    Ok((serde_json::to_string_pretty(&list).expect("JSON values serialise") + "\n", keys.len()))
+}
+
 /// Writes `consumers.map` and `upstream-key.conf` for the nginx target into its secrets folder
-/// (`root` prefixes it, for staging on another machine; `None` writes in place).
+/// (`root` prefixes it, for staging on another machine; `None` writes in place), and what the
+/// policy's auth and limits need: the IdP's keys, the Redis password.
 pub fn nginx(policy: &Policy, root: Option<&Path>) -> Result<Vec<Written>, MaterializeError> {
     let dir = PathBuf::from(nginx::secrets_dir(policy));
     let dir = match root {
@@ -110,7 +175,20 @@ pub fn nginx(policy: &Policy, root: Option<&Path>) -> Result<Vec<Written>, Mater
         }
     }
 
-    let mut files = vec![(CONSUMERS_MAP, map, count), (UPSTREAM_KEY_INCLUDE, upstream, 1)];
+    let mut files = vec![(UPSTREAM_KEY_INCLUDE, upstream, 1)];
+    if policy.auth.method == AuthMethod::ApiKey {
+        files.insert(0, (CONSUMERS_MAP, map, count));
+    }
+    if policy.auth.method == AuthMethod::Oauth2 {
+        let (keys, count) = jwt_keys(policy)?;
+        files.push((JWT_KEYS, keys, count));
+    }
+    if let Some(reference) = policy.rate_limits.as_ref().and_then(|r| r.shared_state_password.as_ref()) {
+        let password = resolve("rate_limits.shared_state_password", reference)?;
+        // Base64, so that any password is one plain nginx string; the Lua counter decodes it.
+        let encoded = openssl::base64::encode_block(password.as_bytes());
+        files.push((REDIS_PASSWORD_INCLUDE, format!("set $gatectl_redis_password \"{encoded}\";\n"), 1));
+    }
     // Certificates and keys nginx cannot read from their reference (anything but file:).
     let tls = policy.listener.as_ref().and_then(|l| l.tls.as_ref());
     let material = [

@@ -149,11 +149,13 @@ impl Outcome {
     }
 }
 
-/// A self-signed EC P-256 certificate and key for `localhost`, made with the real openssl.
+/// A self-signed EC P-256 certificate and key for `localhost` and `127.0.0.1`, made with the real
+/// openssl (`127.0.0.1` also as a DNS name: nginx checks a peer's name with X509_check_host).
 pub fn self_signed(cert: &std::path::Path, key: &std::path::Path) {
     let made = Command::new("openssl")
         .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1"])
-        .args(["-subj", "/CN=localhost", "-keyout"])
+        .args(["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,DNS:127.0.0.1,IP:127.0.0.1"])
+        .arg("-keyout")
         .arg(key)
         .arg("-out")
         .arg(cert)
@@ -179,6 +181,48 @@ pub fn venv_tool(name: &str, env_var: &str, venv: &str, program: &str) -> Option
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join(".cache").join(venv).join("bin").join(program));
     tool(name, &[path])
+}
+
+/// Every file below `dir`, as paths relative to it, sorted (none when `dir` does not exist).
+pub fn files_under(dir: &std::path::Path) -> Vec<String> {
+    fn walk(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push(path.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Asserts the folder `rendered` holds exactly the files of the golden folder `golden`, byte for
+/// byte; with `GATECTL_BLESS=1` it replaces the golden folder first, for review in the diff.
+#[track_caller]
+pub fn assert_golden_folder(golden: &std::path::Path, rendered: &std::path::Path) {
+    let ours = files_under(rendered);
+    if std::env::var_os("GATECTL_BLESS").is_some() {
+        let _ = std::fs::remove_dir_all(golden);
+        for file in &ours {
+            std::fs::create_dir_all(golden.join(file).parent().unwrap()).unwrap();
+            std::fs::copy(rendered.join(file), golden.join(file)).unwrap();
+        }
+    }
+    let theirs = files_under(golden);
+    assert_eq!(
+        ours,
+        theirs,
+        "the render's files differ from {}; review and re-run with GATECTL_BLESS=1",
+        golden.display()
+    );
+    for file in &ours {
+        assert_golden(&golden.join(file), &read(rendered, file));
+    }
 }
 
 /// Asserts `text` equals the golden file `golden` (a path under `tests/golden/`);
@@ -288,14 +332,24 @@ impl Idp {
         format!("http://127.0.0.1:{}/jwks.json", self.port)
     }
 
-    /// How many times the JWKS was fetched (a gateway that caches keys fetches it rarely).
-    pub fn jwks_fetches(&self) -> u64 {
+    /// One GET to the IdP: the response body as JSON.
+    fn get(&self, path: &str) -> serde_json::Value {
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        std::io::Write::write_all(&mut stream, b"GET /stats HTTP/1.0\r\n\r\n").unwrap();
+        std::io::Write::write_all(&mut stream, format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes()).unwrap();
         let mut response = String::new();
         std::io::Read::read_to_string(&mut stream, &mut response).unwrap();
         let body = response.split("\r\n\r\n").nth(1).unwrap_or_default();
-        serde_json::from_str::<serde_json::Value>(body).unwrap()["jwks"].as_u64().unwrap()
+        serde_json::from_str(body).unwrap()
+    }
+
+    /// How many times the JWKS was fetched (a gateway that caches keys fetches it rarely).
+    pub fn jwks_fetches(&self) -> u64 {
+        self.get("/stats")["jwks"].as_u64().unwrap()
+    }
+
+    /// The JWKS document as served now (one more in `jwks_fetches`).
+    pub fn jwks_document(&self) -> serde_json::Value {
+        self.get("/jwks.json")
     }
 
     /// One token per spec: `{"kid", "claims"}`, plus `"alg": "none" | "HS256-public"` or
@@ -319,6 +373,8 @@ impl Idp {
 /// earlier with [`Redis::stop`] (to see what a gateway does when its shared state is gone).
 pub struct Redis {
     pub port: u16,
+    /// The TLS port, when started with [`Redis::start_tls`] (the plain port stays open for the test).
+    pub tls_port: Option<u16>,
     pub password: String,
     server: Option<KillOnDrop>,
 }
@@ -326,16 +382,30 @@ pub struct Redis {
 impl Redis {
     /// `None` when redis-server is missing outside CI.
     pub fn start() -> Option<Redis> {
+        Redis::launch(None)
+    }
+
+    /// Also listens with TLS, presenting `cert` and `key` (clients need no certificate).
+    pub fn start_tls(cert: &std::path::Path, key: &std::path::Path) -> Option<Redis> {
+        Redis::launch(Some((cert, key)))
+    }
+
+    fn launch(tls: Option<(&std::path::Path, &std::path::Path)>) -> Option<Redis> {
         let binary = tool("redis-server", &[PathBuf::from("/usr/bin/redis-server")])?;
         let port = free_port();
         let password = format!("redis-test-password-{port}");
-        let server = Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .args(["--bind", "127.0.0.1", "--port", &port.to_string(), "--save", "", "--appendonly", "no"])
-            .args(["--requirepass", &password])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("redis-server starts");
-        let redis = Redis { port, password, server: Some(KillOnDrop(server)) };
+            .args(["--requirepass", &password]);
+        let tls_port = tls.map(|(cert, key)| {
+            let tls_port = free_port();
+            command.args(["--tls-port", &tls_port.to_string(), "--tls-auth-clients", "no", "--tls-cert-file"]);
+            command.arg(cert).arg("--tls-key-file").arg(key);
+            tls_port
+        });
+        let server = command.stdout(std::process::Stdio::null()).spawn().expect("redis-server starts");
+        let redis = Redis { port, tls_port, password, server: Some(KillOnDrop(server)) };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         while redis.command(&["PING"]).as_deref() != Some("+PONG") {
             assert!(std::time::Instant::now() < deadline, "redis-server did not answer PING");
@@ -346,6 +416,11 @@ impl Redis {
 
     pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    /// `rediss://127.0.0.1:<tls port>`; panics unless started with [`Redis::start_tls`].
+    pub fn tls_url(&self) -> String {
+        format!("rediss://127.0.0.1:{}", self.tls_port.expect("started with start_tls"))
     }
 
     /// One command over RESP (after AUTH); the first reply line, or `None` when Redis is down.
@@ -372,4 +447,21 @@ impl Redis {
     pub fn stop(&mut self) {
         self.server = None;
     }
+}
+
+/// `calls` requests through Anthropic's Python SDK (`tests/support/anthropic_sdk.py`, the clients
+/// venv) to `base_url` with `token` as the bearer credential, trusting `ca`: what the SDK raised
+/// for each, in order. `None` when the venv is missing outside CI.
+pub fn sdk_calls(base_url: &str, token: &str, ca: &std::path::Path, calls: usize) -> Option<Vec<serde_json::Value>> {
+    let python = venv_tool("the clients venv (anthropic)", "GATECTL_CLIENTS_PYTHON", "venv-clients", "python")?;
+    let out = Command::new(python)
+        .arg(repo().join("tests/support/anthropic_sdk.py"))
+        .args([base_url, ca.to_str().unwrap(), &calls.to_string()])
+        .env("GATECTL_SDK_TOKEN", token)
+        .env_remove("ANTHROPIC_API_KEY")
+        .env_remove("ANTHROPIC_AUTH_TOKEN")
+        .output()
+        .expect("the SDK probe runs");
+    assert!(out.status.success(), "the SDK probe failed: {}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect())
 }

@@ -5,6 +5,7 @@
 //! secret-reference mapping, escaping, the provenance header — lives here once.
 
 pub mod capability;
+pub mod client_errors;
 pub mod kong;
 pub mod litellm;
 pub mod nginx;
