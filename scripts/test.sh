@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 
 # The real software the tests run, from Debian's packages (CI runs as root): nginx with its njs and
 # Lua modules and the Lua Redis client; redis-server (cluster-wide limits); prometheus (promtool)
-# and mtail (alert rules); npm, which fetches the Zuplo CLI and the Node 24 it runs on.
+# and mtail (alert rules); npm, which fetches the Zuplo CLI and the Node 24 it runs on; LuaJIT and
+# lua-cjson, which run the Lua gatectl renders for Kong (Kong's own runtime is LuaJIT).
 packages=(nginx openssl npm redis-server prometheus mtail libnginx-mod-http-js libnginx-mod-http-lua
-    lua-nginx-redis bash-completion man-db libssl-dev pkg-config)
+    lua-nginx-redis bash-completion man-db libssl-dev pkg-config luajit lua-cjson)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -39,12 +39,16 @@ enum Command {
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<String> = std::env::args_os().map(|a| a.to_string_lossy().into_owned()).collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(err) => {
-            let code = if err.use_stderr() { EXIT_USAGE } else { EXIT_CLEAN };
-            let _ = err.print();
-            return ExitCode::from(code);
+        Err(err) if err.use_stderr() => {
+            crate::sink::err(&without_values(&err.render().to_string(), &args[1..]));
+            return ExitCode::from(EXIT_USAGE);
+        }
+        Err(help) => {
+            crate::sink::out(&help.render().to_string());
+            return ExitCode::from(EXIT_CLEAN);
         }
     };
     let code = match cli.command {
@@ -58,4 +62,49 @@ pub fn main() -> ExitCode {
         Command::Explain { id } => commands::explain::run(&id),
     };
     ExitCode::from(code)
+}
+
+/// Words of the command line itself: subcommands and the values of choice options.
+fn known_word(word: &str) -> bool {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let mut words: Vec<String> = vec!["all".into(), "help".into()];
+    words.extend(crate::render::Target::ALL.iter().map(|t| t.as_str().to_string()));
+    for sub in command.get_subcommands() {
+        words.push(sub.get_name().to_string());
+        words.extend(sub.get_arguments().flat_map(|a| a.get_possible_values()).map(|v| v.get_name().to_string()));
+    }
+    words.iter().any(|w| w == word)
+}
+
+/// A usage error with every value given on the command line replaced by `****`: an argument
+/// may be anything (a key pasted into the wrong place), so usage errors never repeat one.
+/// Flags and gatectl's own words (subcommands, choices) stay, so the error still says what is wrong.
+fn without_values(message: &str, args: &[String]) -> String {
+    let mut values: Vec<&str> = args
+        .iter()
+        .filter_map(|arg| match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with('-') => Some(value),
+            _ if arg.starts_with('-') => None,
+            _ => Some(arg.as_str()),
+        })
+        .filter(|value| value.chars().count() >= 3 && !known_word(value))
+        .collect();
+    // The longest first, so a value containing another is masked whole.
+    values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    values.iter().fold(message.to_string(), |text, value| text.replace(value, crate::sink::MASK))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_values;
+
+    #[test]
+    fn usage_errors_never_repeat_a_value() {
+        let args = ["lint".to_string(), "--format=hunter2secret".to_string(), "--today".into(), "s3cr3t-ish".into()];
+        let message = "error: invalid value 'hunter2secret' for '--format <FORMAT>'\n  'lint' 's3cr3t-ish'";
+        let masked = without_values(message, &args);
+        assert!(!masked.contains("hunter2") && !masked.contains("s3cr3t"), "{masked}");
+        assert!(masked.contains("'--format <FORMAT>'") && masked.contains("'lint'"), "{masked}");
+    }
 }

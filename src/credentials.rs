@@ -46,7 +46,8 @@ fn is_key_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_')
 }
 
-/// Every credential-looking substring of `text`, in order, non-overlapping.
+/// Every credential-looking substring of `text`, in order, non-overlapping. Linear in the
+/// length of `text`: every byte is visited a bounded number of times, whatever it holds.
 pub fn find(text: &str) -> Vec<Credential> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
@@ -60,37 +61,104 @@ pub fn find(text: &str) -> Vec<Credential> {
         while i < bytes.len() && is_token_byte(bytes[i]) {
             i += 1;
         }
-        scan_token(text, start, i, &mut found);
+        scan_token(bytes, start, i, &mut found);
     }
     found
 }
 
-fn scan_token(text: &str, start: usize, end: usize, found: &mut Vec<Credential>) {
-    let bytes = text.as_bytes();
-    let token = &text[start..end];
-    // Vendor prefixes at the token start or after a separator (e.g. inside a URL).
-    for (offset, _) in token.char_indices() {
-        if offset > 0 && bytes[start + offset - 1].is_ascii_alphanumeric() {
+/// The end of the run of key bytes starting at or containing `at`, cached: every run is
+/// measured once, however many candidate starts it holds.
+struct RunEnd {
+    from: usize,
+    end: usize,
+}
+
+impl RunEnd {
+    fn of(&mut self, bytes: &[u8], at: usize, limit: usize) -> usize {
+        if !(self.from <= at && at < self.end) {
+            let mut end = at;
+            while end < limit && is_key_byte(bytes[end]) {
+                end += 1;
+            }
+            *self = RunEnd { from: at, end };
+        }
+        self.end
+    }
+}
+
+fn scan_token(bytes: &[u8], start: usize, end: usize, found: &mut Vec<Credential>) {
+    let mut segment = start;
+    let mut offset = start;
+    let (mut header, mut payload, mut signature) =
+        (RunEnd { from: 0, end: 0 }, RunEnd { from: 0, end: 0 }, RunEnd { from: 0, end: 0 });
+    while offset < end {
+        // Candidates start the token or follow a separator (e.g. inside a URL).
+        if offset > start && bytes[offset - 1].is_ascii_alphanumeric() {
+            offset += 1;
             continue;
         }
-        if let Some(prefix) = PREFIXES.iter().find(|p| token[offset..].starts_with(**p)) {
-            let body_start = start + offset + prefix.len();
+        let rest = &bytes[offset..end];
+        let matched = if let Some(prefix) = PREFIXES.iter().find(|p| rest.starts_with(p.as_bytes())) {
+            let body_start = offset + prefix.len();
             let body_end = (body_start..end).find(|&j| !is_key_byte(bytes[j])).unwrap_or(end);
-            if body_end - body_start >= MIN_AFTER_PREFIX {
-                found.push(Credential { range: start + offset..body_end, visible: prefix.len() });
-                return scan_token(text, body_end, end, found);
+            (body_end - body_start >= MIN_AFTER_PREFIX)
+                .then_some(Credential { range: offset..body_end, visible: prefix.len() })
+        } else {
+            None
+        };
+        let matched = matched.or_else(|| {
+            jwt_end(bytes, offset, end, &mut header, &mut payload, &mut signature)
+                .map(|jwt_end| Credential { range: offset..jwt_end, visible: 3 })
+        });
+        match matched {
+            Some(credential) => {
+                generic_runs(bytes, segment, credential.range.start, found);
+                offset = credential.range.end;
+                segment = offset;
+                found.push(credential);
             }
-        }
-        if let Some(len) = jwt_len(&token[offset..]) {
-            found.push(Credential { range: start + offset..start + offset + len, visible: 3 });
-            return scan_token(text, start + offset + len, end, found);
+            None => offset += 1,
         }
     }
-    // Generic high-entropy runs between separators.
-    let mut run_start = start;
-    for j in start..=end {
-        if j == end || matches!(bytes[j], b'-' | b'_' | b'.' | b'/' | b'~') {
-            if looks_random(&text[run_start..j]) {
+    generic_runs(bytes, segment, end, found);
+}
+
+/// The end of a JWT (`eyJ….eyJ….sig`) starting at `offset`.
+fn jwt_end(
+    bytes: &[u8],
+    offset: usize,
+    end: usize,
+    header: &mut RunEnd,
+    payload: &mut RunEnd,
+    signature: &mut RunEnd,
+) -> Option<usize> {
+    if !bytes[offset..end].starts_with(b"eyJ") {
+        return None;
+    }
+    let header_end = header.of(bytes, offset, end);
+    if header_end - offset < 10 || bytes.get(header_end) != Some(&b'.') || header_end + 1 >= end {
+        return None;
+    }
+    let payload_start = header_end + 1;
+    if !bytes[payload_start..end].starts_with(b"eyJ") {
+        return None;
+    }
+    let payload_end = payload.of(bytes, payload_start, end);
+    if payload_end - payload_start < 10 {
+        return None;
+    }
+    if bytes.get(payload_end) == Some(&b'.') && payload_end < end {
+        return Some(signature.of(bytes, payload_end + 1, end));
+    }
+    Some(payload_end)
+}
+
+/// Generic high-entropy runs between separators in `bytes[from..to]`.
+fn generic_runs(bytes: &[u8], from: usize, to: usize, found: &mut Vec<Credential>) {
+    let mut run_start = from;
+    for j in from..=to {
+        if j == to || matches!(bytes[j], b'-' | b'_' | b'.' | b'/' | b'~') {
+            if looks_random(&bytes[run_start..j]) {
                 found.push(Credential { range: run_start..j, visible: 0 });
             }
             run_start = j + 1;
@@ -98,30 +166,10 @@ fn scan_token(text: &str, start: usize, end: usize, found: &mut Vec<Credential>)
     }
 }
 
-/// Length of a JWT (`eyJ….eyJ….sig`) at the start of `s`.
-fn jwt_len(s: &str) -> Option<usize> {
-    let b64 = |c: u8| c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
-    if !s.starts_with("eyJ") {
-        return None;
-    }
-    let bytes = s.as_bytes();
-    let header = bytes.iter().take_while(|&&c| b64(c)).count();
-    let rest = s.get(header..)?.strip_prefix('.')?;
-    if !rest.starts_with("eyJ") {
-        return None;
-    }
-    let payload = rest.bytes().take_while(|&c| b64(c)).count();
-    let sig = rest
-        .get(payload..)
-        .and_then(|r| r.strip_prefix('.'))
-        .map_or(0, |r| r.bytes().take_while(|&c| b64(c)).count() + 1);
-    (header >= 10 && payload >= 10).then_some(header + 1 + payload + sig)
-}
-
 /// Shannon entropy in bits per character.
-fn entropy(s: &str) -> f64 {
+fn entropy(s: &[u8]) -> f64 {
     let mut counts = [0u32; 256];
-    for b in s.bytes() {
+    for &b in s {
         counts[b as usize] += 1;
     }
     let n = s.len() as f64;
@@ -135,13 +183,13 @@ fn entropy(s: &str) -> f64 {
         .sum()
 }
 
-fn looks_random(run: &str) -> bool {
+fn looks_random(run: &[u8]) -> bool {
     if run.len() < MIN_GENERIC_RUN {
         return false;
     }
-    let digits = run.bytes().any(|b| b.is_ascii_digit());
-    let letters = run.bytes().any(|b| b.is_ascii_alphabetic());
-    let hex_only = run.bytes().all(|b| b.is_ascii_hexdigit());
+    let digits = run.iter().any(|b| b.is_ascii_digit());
+    let letters = run.iter().any(|b| b.is_ascii_alphabetic());
+    let hex_only = run.iter().all(|b| b.is_ascii_hexdigit());
     let threshold = if hex_only { 3.3 } else { 4.0 };
     digits && letters && entropy(run) >= threshold
 }
@@ -239,6 +287,21 @@ mod tests {
         assert!(masked.starts_with("a: sk-ant-*****"));
         assert!(!masked.contains("AbCdEf"));
         assert!(masked.ends_with("\nb: 1"));
+    }
+
+    #[test]
+    fn hostile_runs_are_scanned_in_one_pass() {
+        // Every candidate start re-measuring its run would make these quadratic.
+        for unit in ["eyJ-", "eyJabcdefghijk.eyJ-", "sk-ant-", "a-", "zpka_x-"] {
+            let text = unit.repeat(2_000_000 / unit.len());
+            let started = std::time::Instant::now();
+            let _ = find(&text);
+            assert!(started.elapsed() < std::time::Duration::from_secs(20), "{unit}");
+        }
+        let many = format!("{ANTHROPIC} ").repeat(50_000);
+        assert_eq!(find(&many).len(), 50_000);
+        let joined = format!("{ANTHROPIC}-").repeat(50_000);
+        assert!(!find(&joined).is_empty());
     }
 
     #[test]

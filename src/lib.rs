@@ -4,7 +4,8 @@
 //! The pipeline, in module order: [`load`] (YAML with spans) → [`policy`] (the
 //! typed model) → [`check`] (schema + [`rules`] + suppressions) → [`report`]
 //! (text, json, sarif, markdown). [`cli`] dispatches to one module per command
-//! in [`commands`]; [`severity`] is shared by the layers that raise and count findings.
+//! in [`commands`]; [`severity`] is shared by the layers that raise and count findings;
+//! everything printed goes through [`sink`], which masks credentials.
 
 pub mod check;
 pub mod cli;
@@ -19,3 +20,4 @@ pub mod render;
 pub mod report;
 pub mod rules;
 pub mod severity;
+pub mod sink;

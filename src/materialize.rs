@@ -1,7 +1,12 @@
 //! Materialize: the deploy-time step for targets that cannot read secrets
 //! themselves (nginx). Resolves the policy's `env:` and `file:` references on
 //! the deploy host, fetches the IdP's keys, and writes the include files the
-//! rendered config expects, mode 0600, atomically. No secret is ever printed.
+//! rendered config expects, mode 0600. No secret is ever printed.
+//!
+//! Everything is resolved before anything is written, and the secrets folder is then
+//! replaced whole in one step ([`crate::render::output::write_tree`]): nginx sees the
+//! previous set of includes or the new one, never a mix. The folder is confined under
+//! `--root` (its path is plain and absolute, and no symbolic link may lead out of the root).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,7 +15,7 @@ use crate::jwks::{self, JwksError};
 use crate::policy::{AuthMethod, Policy, Reference, SecretRef};
 use crate::render::nginx::{self, CLIENT_CA, CONSUMERS_MAP, JWT_KEYS, REDIS_PASSWORD_INCLUDE, SERVER_CERT};
 use crate::render::nginx::{SERVER_KEY, UPSTREAM_KEY_INCLUDE};
-use crate::render::output::write_file_atomic;
+use crate::render::output::{self, Entry, Modes, OutputError};
 
 /// Shorter gateway keys are refused: they are guessable, and short strings collide with nginx map keywords.
 const MIN_KEY_LENGTH: usize = 20;
@@ -27,8 +32,10 @@ pub enum MaterializeError {
     Invalid { path: String },
     #[error("`{path}`: the value has {found}; {need}")]
     Unusable { path: String, found: String, need: &'static str },
-    #[error("cannot write {file}: {source}")]
-    Write { file: String, source: std::io::Error },
+    #[error(transparent)]
+    Write(#[from] OutputError),
+    #[error("`targets.nginx.secrets_dir` {reason}")]
+    Outside { reason: String },
     #[error("`auth.oauth2.jwks_url`: {url} is plain HTTP to another host; the IdP's keys must come over https (plain http only from this host's loopback)")]
     InsecureJwks { url: String },
     #[error("`auth.oauth2.jwks_url`: cannot fetch {url}: {reason}")]
@@ -43,6 +50,24 @@ pub enum MaterializeError {
 pub struct Written {
     pub path: PathBuf,
     pub entries: usize,
+}
+
+/// Where the secrets folder goes: in place, or under `root`, where no symbolic link on the way
+/// may lead out of the root.
+fn confined(root: Option<&Path>, secrets_dir: &str) -> Result<PathBuf, MaterializeError> {
+    let Some(root) = root else { return Ok(PathBuf::from(secrets_dir)) };
+    let dir = root.join(secrets_dir.trim_start_matches('/'));
+    let outside = || MaterializeError::Outside { reason: format!("leads out of --root {}", root.display()) };
+    let canonical_root = std::fs::canonicalize(root).ok();
+    // The deepest part of the path that exists already decides where the rest lands.
+    let existing = dir.ancestors().find(|p| std::fs::symlink_metadata(p).is_ok());
+    if let (Some(existing), Some(canonical_root)) = (existing, canonical_root) {
+        let resolved = std::fs::canonicalize(existing).map_err(|_| outside())?;
+        if !resolved.starts_with(&canonical_root) {
+            return Err(outside());
+        }
+    }
+    Ok(dir)
 }
 
 /// Resolves one reference on this host.
@@ -139,11 +164,10 @@ fn jwt_keys(policy: &Policy) -> Result<(String, usize), MaterializeError> {
 /// (`root` prefixes it, for staging on another machine; `None` writes in place), and what the
 /// policy's auth and limits need: the IdP's keys, the Redis password.
 pub fn nginx(policy: &Policy, root: Option<&Path>) -> Result<Vec<Written>, MaterializeError> {
-    let dir = PathBuf::from(nginx::secrets_dir(policy));
-    let dir = match root {
-        Some(root) => root.join(dir.strip_prefix("/").unwrap_or(&dir)),
-        None => dir,
-    };
+    let secrets_dir = nginx::secrets_dir(policy);
+    if !crate::render::validate::is_plain_absolute(&secrets_dir) {
+        return Err(MaterializeError::Outside { reason: "must be an absolute path without `.` or `..`".into() });
+    }
     // Resolve everything before writing anything.
     let provider_key = resolve("upstream.api_key", &policy.upstream.api_key)?;
     let upstream = format!("proxy_set_header x-api-key {};\n", nginx_value("upstream.api_key", &provider_key)?);
@@ -203,12 +227,12 @@ pub fn nginx(policy: &Policy, root: Option<&Path>) -> Result<Vec<Written>, Mater
         }
     }
 
-    let mut written = Vec::new();
-    for (file, contents, entries) in files {
-        let path = dir.join(file);
-        write_file_atomic(&path, contents.as_bytes(), 0o600)
-            .map_err(|source| MaterializeError::Write { file: path.display().to_string(), source })?;
-        written.push(Written { path, entries });
-    }
+    let dir = confined(root, &secrets_dir)?;
+    let tree: Vec<Entry> = files
+        .iter()
+        .map(|(file, contents, _)| Entry { path: file.to_string(), contents: contents.as_bytes() })
+        .collect();
+    output::write_tree(&dir, &tree, Modes::PRIVATE)?;
+    let written = files.into_iter().map(|(file, _, entries)| Written { path: dir.join(file), entries }).collect();
     Ok(written)
 }

@@ -205,6 +205,32 @@ fn as_dumped(value: &mut Value) {
             stamp(plugin);
             plugin.insert("enabled".into(), true.into());
             plugin.insert("protocols".into(), serde_json::json!(["grpc", "grpcs", "http", "https"]));
+            let name = plugin["name"].as_str().unwrap().to_string();
+            let config = plugin["config"].as_object_mut().unwrap();
+            // Defaults of the Enterprise plugins, as Kong fills them in (kong-docs-3.10).
+            match name.as_str() {
+                "mtls-auth" => config.extend([
+                    ("cache_ttl".into(), 60.into()),
+                    ("cert_cache_ttl".into(), 60000.into()),
+                    ("send_ca_dn".into(), false.into()),
+                    ("authenticated_group_by".into(), "CN".into()),
+                    ("http_timeout".into(), 30000.into()),
+                ]),
+                "rate-limiting-advanced" => config.extend([
+                    ("dictionary_name".into(), "kong_rate_limiting_counters".into()),
+                    ("error_code".into(), 429.into()),
+                    ("error_message".into(), "API rate limit exceeded".into()),
+                    ("hide_client_headers".into(), false.into()),
+                    ("retry_after_jitter_max".into(), 0.into()),
+                ]),
+                "openid-connect" => config.extend([
+                    ("leeway".into(), 0.into()),
+                    ("scopes_claim".into(), serde_json::json!(["scope"])),
+                    ("audience_claim".into(), serde_json::json!(["aud"])),
+                    ("display_errors".into(), false.into()),
+                ]),
+                _ => {}
+            }
             if plugin["name"] == "rate-limiting" {
                 let config = plugin["config"].as_object_mut().unwrap();
                 config.extend([
@@ -239,6 +265,40 @@ fn a_decks_dump_of_the_same_state_shows_no_drift() {
         changes(&out),
         vec![("removed".into(), "services[claude-code-prod].plugins[rate-limiting].config.fault_tolerant".into())]
     );
+}
+
+#[test]
+fn a_decks_dump_of_a_kong_enterprise_state_shows_no_drift() {
+    for name in ["claude-code-mtls", "claude-code-oauth2"] {
+        let policy = example(name);
+        let test = Test::new();
+        assert!(deploy(&test, &policy, "kong"));
+        let yaml = folder(&test, "kong").join("kong.yaml");
+        let rendered = std::fs::read_to_string(&yaml).unwrap();
+        let mut value: Value = serde_yaml_ng::from_str(&rendered).unwrap();
+        as_dumped(&mut value);
+        std::fs::write(&yaml, serde_yaml_ng::to_string(&value).unwrap()).unwrap();
+        diff(&test, &policy, "kong", &folder(&test, "kong"), &[]).code(0);
+        // A default switched off is still drift.
+        let text = std::fs::read_to_string(&yaml).unwrap().replacen(
+            "hide_client_headers: false",
+            "hide_client_headers: true",
+            1,
+        );
+        std::fs::write(&yaml, text).unwrap();
+        let out = diff(&test, &policy, "kong", &folder(&test, "kong"), &["--format", "json"]).code(1);
+        assert_eq!(
+            changes(&out),
+            vec![(
+                "removed".into(),
+                format!(
+                    "services[{}].plugins[rate-limiting-advanced].config.hide_client_headers",
+                    value["services"][0]["name"].as_str().unwrap()
+                )
+            )],
+            "{name}"
+        );
+    }
 }
 
 #[test]
@@ -502,7 +562,7 @@ fn kong_plugin_defaults_match_kongs_plugin_schemas() {
         &std::fs::read_to_string(repo().join("../shared/schemas/kong-plugins.schema.json")).unwrap(),
     )
     .unwrap();
-    let derived: serde_json::Map<String, Value> = schemas["x-plugin-names"]
+    let mut derived: serde_json::Map<String, Value> = schemas["x-plugin-names"]
         .as_array()
         .unwrap()
         .iter()
@@ -511,6 +571,16 @@ fn kong_plugin_defaults_match_kongs_plugin_schemas() {
             (name.to_string(), Value::Object(schema_defaults(&schemas["definitions"][name])))
         })
         .collect();
+    // The Enterprise plugins gatectl renders, from Kong's published schemas (kong-docs-3.10).
+    for (name, file) in [
+        ("openid-connect", "OpenidConnect"),
+        ("mtls-auth", "MtlsAuth"),
+        ("rate-limiting-advanced", "RateLimitingAdvanced"),
+    ] {
+        let path = repo().join(format!("../shared/schemas/kong-docs-3.10/{file}.json"));
+        let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        derived.insert(name.to_string(), Value::Object(schema_defaults(&schema["properties"]["config"])));
+    }
     let file = repo().join("src/diff/kong_defaults.json");
     if std::env::var_os("GATECTL_BLESS").is_some() {
         std::fs::write(&file, serde_json::to_string_pretty(&derived).unwrap() + "\n").unwrap();
@@ -518,4 +588,5 @@ fn kong_plugin_defaults_match_kongs_plugin_schemas() {
     let checked_in: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(checked_in, Value::Object(derived), "src/diff/kong_defaults.json is stale: re-run with GATECTL_BLESS=1");
     assert_eq!(checked_in["rate-limiting"]["policy"], "local", "a known default is present");
+    assert_eq!(checked_in["mtls-auth"]["revocation_check_mode"], "IGNORE_CA_ERROR", "an Enterprise default is present");
 }

@@ -377,7 +377,7 @@ fn nginx_enforces_the_policy_end_to_end() {
     assert_eq!(gw(&["-H", &bearer]).0, 200, "retry-after was too short");
 
     // Other refusals nginx answers itself.
-    assert_error(&request(port, "/v1/models", &["-H", &bearer]), 404, "not_found_error", "/v1/messages");
+    assert_error(&request(port, "/v1/models", &["-H", &bearer]), 404, "not_found_error", "no such endpoint");
     let large = deployment.root.join("tmp/large-body");
     std::fs::File::create(&large).unwrap().set_len(33 << 20).unwrap();
     let data = format!("@{}", large.display());
@@ -411,7 +411,7 @@ fn nginx_enforces_the_policy_end_to_end() {
     if let Some(calls) = crate::test::sdk_calls(&base, "gw-live-wrong-key-0000000000", &ca, 1) {
         assert_eq!(calls[0]["exception"], "AuthenticationError", "{calls:?}");
         assert_eq!(calls[0]["body"]["error"]["type"], "authentication_error");
-        assert!(calls[0]["message"].as_str().unwrap().contains("missing or invalid gateway key"), "{calls:?}");
+        assert!(calls[0]["message"].as_str().unwrap().contains("Missing or invalid gateway key"), "{calls:?}");
         let calls = crate::test::sdk_calls(&base, CLIENT_KEY, &ca, 8).unwrap();
         assert_eq!(calls[0], serde_json::json!({"ok": true}), "{calls:?}");
         let limited = calls.iter().find(|c| c["exception"] == "RateLimitError").expect("a RateLimitError");

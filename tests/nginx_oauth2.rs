@@ -130,7 +130,7 @@ fn nginx_checks_oauth2_tokens_against_the_idps_keys() {
     }
     assert_error(&call(&tokens[13]), 403, "permission_error", &format!("lacks a required scope ({SCOPE})"));
     assert_error(&call(&tokens[14]), 403, "permission_error", "not a consumer");
-    assert_error(&request(port, "/v1/messages", &[]), 401, "authentication_error", "missing bearer token");
+    assert_error(&request(port, "/v1/messages", &[]), 401, "authentication_error", "Missing bearer token");
     assert_error(&call("not.a-jwt"), 401, "authentication_error", "not a well-formed JWT");
     assert_eq!(seen.lock().unwrap().len(), upstream_calls, "a refused token reached the upstream");
 

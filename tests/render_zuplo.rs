@@ -17,8 +17,15 @@ use crate::test::{free_port, read, repo, Test, TODAY};
 
 /// Examples Zuplo renders; the mTLS one is refused without `targets.zuplo.enterprise`.
 const EXAMPLES: &[&str] = &["claude-code-prod", "claude-code-staging", "claude-code-dev", "claude-code-oauth2"];
-const FILES: &[&str] =
-    &[".env.example", "config/policies.json", "config/routes.oas.json", "package.json", "tsconfig.json", "zuplo.jsonc"];
+const FILES: &[&str] = &[
+    ".env.example",
+    "config/policies.json",
+    "config/routes.oas.json",
+    "modules/zuplo.runtime.ts",
+    "package.json",
+    "tsconfig.json",
+    "zuplo.jsonc",
+];
 
 fn example(name: &str) -> PathBuf {
     repo().join("policies").join(format!("{name}.yaml"))
@@ -501,6 +508,23 @@ fn zuplo_dev_enforces_the_policy_end_to_end() {
         assert_eq!(status, 403, "{spoof:?}: {head}");
     }
     assert_eq!(gw.requests(), 0, "a refused request reached the upstream");
+    // Zuplo's own refusals leave in Anthropic's error shape (modules/zuplo.runtime.ts), and an
+    // unknown path is Anthropic's 404.
+    for (path, status) in [("/v1/messages", 403), ("/v1/models", 404)] {
+        let out = Command::new("curl")
+            .args(["-s", "-i", "--max-time", "20", "-H", "content-type: application/json", "--data", MESSAGE])
+            .arg(format!("http://127.0.0.1:{}{path}", gw.port))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        assert!(head.starts_with(&format!("HTTP/1.1 {status}")), "{path}: {text}");
+        assert!(head.to_ascii_lowercase().contains("\r\ncontent-type: application/json"), "{path}: {head}");
+        let body: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"));
+        let expected: serde_json::Value =
+            serde_json::from_str(&gatectl::render::refusals::refusal(status).unwrap().body()).unwrap();
+        assert_eq!(body, expected, "{path}");
+    }
     // Known limit, in the README: `zuplo dev` stands in for Cloudflare's edge and takes the client
     // address from `true-client-ip`, which only that edge overwrites. If this starts failing,
     // Zuplo changed it: update the README and the capability text.

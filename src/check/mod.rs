@@ -44,6 +44,9 @@ pub struct Report {
     /// A file could not be read at all (exit code 2).
     pub unreadable: bool,
     pub policies: Vec<Loaded>,
+    /// Per source, the spans of scalars that hold a credential (by position or pattern):
+    /// snippets show them masked.
+    pub secret_spans: Vec<(Arc<Source>, Vec<load::Span>)>,
 }
 
 impl Report {
@@ -129,10 +132,15 @@ pub fn lint_sources(sources: Vec<Arc<Source>>, options: &Options) -> Report {
                 }
                 report.findings.push(f);
             }
-            Ok(doc) => match schema::validate(&doc, &source) {
-                Ok(policy) => report.policies.push(Loaded { source: Arc::clone(&source), doc: doc.clone(), policy }),
-                Err(mut findings) => report.findings.append(&mut findings),
-            },
+            Ok(doc) => {
+                report.secret_spans.push((Arc::clone(&source), register_secrets(&source, &doc)));
+                match schema::validate(&doc, &source) {
+                    Ok(policy) => {
+                        report.policies.push(Loaded { source: Arc::clone(&source), doc: doc.clone(), policy })
+                    }
+                    Err(mut findings) => report.findings.append(&mut findings),
+                }
+            }
         }
         docs.push(source);
     }
@@ -179,6 +187,17 @@ pub fn lint_sources(sources: Vec<Arc<Source>>, options: &Options) -> Report {
     report.findings.append(&mut checklist);
     report.findings.sort_by(|a, b| (&a.source.name, a.span.start, a.rule).cmp(&(&b.source.name, b.span.start, b.rule)));
     report
+}
+
+/// Registers every credential of a parsed policy with the masking sink (its parsed value and
+/// its text as written), and returns their spans for the snippets.
+fn register_secrets(source: &Source, doc: &Node) -> Vec<load::Span> {
+    let secrets = crate::policy::positions::secret_scalars(doc);
+    for secret in &secrets {
+        crate::sink::secret(&secret.value);
+        crate::sink::secret(source.text.get(secret.span.start..secret.span.end).unwrap_or_default());
+    }
+    secrets.iter().map(|s| s.span).collect()
 }
 
 fn to_finding(rule: &rules::Rule, v: rules::Violation, source: &Arc<Source>, doc: Option<&Node>) -> Finding {

@@ -38,13 +38,13 @@ pub fn run(args: &DiffArgs) -> u8 {
     let targets = chosen(&args.targets);
     let stdin = args.deployed.as_os_str() == "-";
     if stdin && targets.len() > 1 {
-        eprintln!("error: `--deployed -` reads one file: name one --target");
+        crate::errln!("error: `--deployed -` reads one file: name one --target");
         return EXIT_USAGE;
     }
     let rendered = match render_all(&cx, &targets) {
         Ok(rendered) => rendered,
         Err(err) => {
-            eprintln!("error: {err}");
+            crate::errln!("error: {err}");
             return EXIT_USAGE;
         }
     };
@@ -54,7 +54,7 @@ pub fn run(args: &DiffArgs) -> u8 {
         let (deployed, name) = if stdin {
             let mut text = String::new();
             if let Err(err) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
-                eprintln!("error: cannot read stdin: {err}");
+                crate::errln!("error: cannot read stdin: {err}");
                 return EXIT_USAGE;
             }
             (Deployed::Stdin(text), "stdin".to_string())
@@ -63,8 +63,8 @@ pub fn run(args: &DiffArgs) -> u8 {
             let nested = args.deployed.join(target.as_str());
             let path = if targets.len() > 1 || nested.is_dir() { nested } else { args.deployed.clone() };
             if !path.exists() {
-                eprintln!("error: {} does not exist", path.display());
-                eprintln!("  help: pass the deployed file, the deployed target folder, or `-` for stdin");
+                crate::errln!("error: {} does not exist", path.display());
+                crate::errln!("  help: pass the deployed file, the deployed target folder, or `-` for stdin");
                 return EXIT_USAGE;
             }
             let name = path.display().to_string();
@@ -75,8 +75,8 @@ pub fn run(args: &DiffArgs) -> u8 {
         match result {
             Ok(d) => diffs.push(d),
             Err(err) => {
-                eprintln!("error: {err}");
-                eprintln!("  help: {}", err.help());
+                crate::errln!("error: {err}");
+                crate::errln!("  help: {}", err.help());
                 return EXIT_USAGE;
             }
         }

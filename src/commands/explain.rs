@@ -10,7 +10,7 @@ pub fn run(id: &str) -> u8 {
             let ids: Vec<String> = rules::RULES.iter().map(|r| r.id.to_string()).collect();
             let hint = check::schema::did_you_mean(id, &ids)
                 .map_or_else(|| "run `gatectl rules` for the list".into(), |b| format!("did you mean `{b}`?"));
-            eprintln!("error: no rule `{}`; {hint}", crate::credentials::redact(id));
+            crate::errln!("error: no rule `{}`; {hint}", id);
             EXIT_USAGE
         }
     }

@@ -42,7 +42,7 @@ pub fn run(args: &MaterializeArgs) -> u8 {
                 print(&lines.concat())
             }
             Err(err) => {
-                eprintln!("error: {}", crate::credentials::redact(&err.to_string()));
+                crate::errln!("error: {}", err);
                 EXIT_USAGE
             }
         },

@@ -11,7 +11,6 @@ pub mod schema;
 pub mod targets;
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -27,10 +26,9 @@ pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 
-/// Writes to stdout; a closed pipe (`gatectl rules | head`) is not an error worth a panic.
+/// Writes to stdout through the masking sink ([`crate::sink`]).
 pub fn print(text: &str) -> u8 {
-    let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    crate::sink::out(text);
     EXIT_CLEAN
 }
 
@@ -81,8 +79,8 @@ pub fn chosen(targets: &[Vec<Target>]) -> Vec<Target> {
 pub fn lint_gate(policy: &Path, options: &PolicyOptions, doing: &str) -> Result<check::Loaded, u8> {
     let mut report = check::lint_paths(&[policy.to_path_buf()], &options.options());
     if report.unreadable || report.count(Severity::Error) > 0 {
-        eprint!("{}", report::render(&report, Format::Text, &report::Style { color: false }));
-        eprintln!("error: not {doing} {}: fix the findings above first", policy.display());
+        crate::sink::err(&report::render(&report, Format::Text, &report::Style { color: false }));
+        crate::errln!("error: not {doing} {}: fix the findings above first", policy.display());
         return Err(if report.unreadable { EXIT_USAGE } else { EXIT_FINDINGS });
     }
     report.policies.pop().ok_or(EXIT_USAGE)
@@ -90,12 +88,12 @@ pub fn lint_gate(policy: &Path, options: &PolicyOptions, doing: &str) -> Result<
 
 pub fn load_templates(dir: Option<&Path>) -> Result<renderer::Templates, u8> {
     renderer::Templates::load(dir).map_err(|err| {
-        eprintln!("error: cannot load templates: {err}");
+        crate::errln!("error: cannot load templates: {err}");
         EXIT_USAGE
     })
 }
 
 /// Renders every target in memory: a failure returns before anything is written.
 pub fn render_all(cx: &renderer::Context, targets: &[Target]) -> Result<Vec<renderer::Rendered>, String> {
-    targets.iter().map(|t| t.render(cx).map_err(|e| crate::credentials::redact(&e.to_string()))).collect()
+    targets.iter().map(|t| t.render(cx).map_err(|e| e.to_string())).collect()
 }

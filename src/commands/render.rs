@@ -44,23 +44,23 @@ pub fn run(args: &RenderArgs) -> u8 {
     let gaps: Vec<_> = targets.iter().flat_map(|&t| render::capability::gaps(&loaded.policy, t)).collect();
     let level = if args.strict { "error" } else { "warning" };
     for gap in &gaps {
-        eprintln!("{level}[capability-gap]: {}", gap.message());
+        crate::errln!("{level}[capability-gap]: {}", gap.message());
     }
     if args.strict && !gaps.is_empty() {
-        eprintln!("error: not rendering: {} capability gap(s) with --strict", gaps.len());
+        crate::errln!("error: not rendering: {} capability gap(s) with --strict", gaps.len());
         return EXIT_FINDINGS;
     }
     let rendered = match render_all(&cx, &targets) {
         Ok(rendered) => rendered,
         Err(err) => {
-            eprintln!("error: {err}");
+            crate::errln!("error: {err}");
             return EXIT_FINDINGS;
         }
     };
     let folders: Vec<render::output::Folder> =
         rendered.iter().map(|r| render::output::Folder { path: r.target.to_string(), files: &r.files }).collect();
     if let Err(err) = render::output::write_layout(&args.out, &folders) {
-        eprintln!("error: cannot write {}: {err}", args.out.display());
+        crate::errln!("error: {err}");
         return EXIT_USAGE;
     }
     let written: Vec<String> =

@@ -5,7 +5,9 @@
 //! routes and plugins declared at the top level with a `service:`/`route:`/`consumer:`
 //! reference move under that entity, as `deck gateway dump` nests them; ids, timestamps and
 //! every field equal to the default Kong fills in are dropped (plugin defaults come from
-//! Kong's plugin schemas, `kong_defaults.json`, kept in sync with `../shared/schemas` by a test).
+//! Kong's plugin schemas, `kong_defaults.json`, kept in sync with `../shared/schemas` by a test:
+//! the OSS plugins' from the schemas derived from Kong's Lua, the Enterprise plugins gatectl
+//! renders from Kong's published 3.10 schemas).
 
 use std::sync::OnceLock;
 
@@ -32,7 +34,13 @@ const SHAPE: Shape = Shape {
         ("vaults", &["prefix"]),
         ("snis", &["name"]),
     ],
-    positional: &["keyauth_credentials", "jwt_secrets", "basicauth_credentials", "hmacauth_credentials"],
+    positional: &[
+        "keyauth_credentials",
+        "jwt_secrets",
+        "basicauth_credentials",
+        "hmacauth_credentials",
+        "ca_certificates",
+    ],
     ordered: &[],
     noise: &["id", "created_at", "updated_at", "_info", "_konnect", "_workspace"],
     secrets: &["key", "password", "secret", "client_secret", "rsa_private_key"],

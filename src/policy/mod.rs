@@ -4,6 +4,8 @@
 //! every struct denies unknown keys, every name and header carries the pattern
 //! that keeps it safe to place inside nginx directives, YAML and JSON.
 
+pub mod cidr;
+pub mod positions;
 mod secret_ref;
 
 use std::collections::BTreeMap;

@@ -5,7 +5,7 @@
 //! that silently does less than the policy says.
 
 use super::Target;
-use crate::policy::{AuthMethod, Policy};
+use crate::policy::{AuthMethod, KongEdition, Policy};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Feature {
@@ -128,12 +128,13 @@ pub fn support(target: Target, feature: Feature) -> Support {
         (Target::Nginx, ModelAllowlist) => Unsupported("nginx does not read the request body's model"),
         (Target::Nginx, _) => Native,
 
-        (Target::Kong, OAuth2 | Mtls) => Unsupported(
-            "OSS Kong has neither; openid-connect and mtls-auth (Enterprise) are not rendered yet (render refuses the policy)",
+        (Target::Kong, OAuth2) => Unsupported(
+            "Kong OSS has only the jwt plugin, which checks neither issuer, audience nor scopes and holds one IdP key per consumer, so key rotation locks clients out (render refuses the policy); Kong Enterprise renders openid-connect",
         ),
-        (Target::Kong, TokensPerMinute) => {
-            Unsupported("rate-limiting counts requests; ai-rate-limiting-advanced (Enterprise) is not rendered yet")
-        }
+        (Target::Kong, Mtls) => Unsupported(
+            "Kong OSS cannot authenticate client certificates (render refuses the policy); Kong Enterprise renders mtls-auth",
+        ),
+        (Target::Kong, TokensPerMinute) => Unsupported("rate-limiting counts requests"),
         (Target::Kong, Burst) => Approximated("rate-limiting has no burst: it becomes the per-second limit"),
         (Target::Kong, TlsFloor) => Approximated("TLS floor and ciphers live in kong.conf, applied when Kong starts"),
         (Target::Kong, HeaderForwarding) => {
@@ -237,6 +238,66 @@ pub fn support(target: Target, feature: Feature) -> Support {
     }
 }
 
+/// Kong Enterprise (`targets.kong.edition: enterprise`), where it differs from Kong OSS.
+fn kong_enterprise(feature: Feature) -> Option<Support> {
+    use Feature::*;
+    use Support::*;
+    Some(match feature {
+        OAuth2 => Approximated(
+            "openid-connect checks the signature (keys from the issuer's discovery and jwks_url; HMAC and `none` refused), issuer, audience, expiry and the required scopes (all in the `scope` claim), takes bearer tokens from Authorization only and maps `sub` to the consumer's subject; a pre-function refuses tokens whose exp − iat exceeds max_token_lifetime_minutes; PKCE is between client and IdP, invisible to a gateway",
+        ),
+        Mtls => Approximated(
+            "mtls-auth checks the chain to the policy's CA (a ca_certificates entity), maps the certificate CN to the consumer's subject and checks revocation where the CA publishes OCSP or CRL (IGNORE_CA_ERROR: passes when the responder is unreachable); validity length and key size are not checked",
+        ),
+        TokensPerMinute => Unsupported(
+            "ai-rate-limiting-advanced counts only tokens Kong's AI proxy plugins parse, and they parse none for /v1/messages (`preserve` reads no Anthropic usage): not rendered",
+        ),
+        Burst => Approximated("rate-limiting-advanced counts a 1-second sliding window beside the 60-second one"),
+        ClusterWideLimits => Approximated(
+            "rate-limiting-advanced counts in the policy's Redis on every request; while Redis is unreachable it falls back to per-node counters, whatever shared_state_failure says",
+        ),
+        _ => return None,
+    })
+}
+
+/// One column of the matrix: a target, and for Kong its edition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub target: Target,
+    pub enterprise: bool,
+}
+
+impl Column {
+    pub const ALL: [Column; 6] = [
+        Column { target: Target::Kong, enterprise: false },
+        Column { target: Target::Kong, enterprise: true },
+        Column { target: Target::Zuplo, enterprise: false },
+        Column { target: Target::Truefoundry, enterprise: false },
+        Column { target: Target::Litellm, enterprise: false },
+        Column { target: Target::Nginx, enterprise: false },
+    ];
+
+    /// The column a policy renders into for a target.
+    pub fn of(policy: &Policy, target: Target) -> Column {
+        let enterprise = target == Target::Kong
+            && policy.targets.kong.as_ref().is_some_and(|k| k.edition == KongEdition::Enterprise);
+        Column { target, enterprise }
+    }
+
+    pub fn label(self) -> String {
+        if self.enterprise {
+            format!("{} enterprise", self.target)
+        } else {
+            self.target.to_string()
+        }
+    }
+
+    pub fn support(self, feature: Feature) -> Support {
+        let licensed = if self.enterprise && self.target == Target::Kong { kong_enterprise(feature) } else { None };
+        licensed.unwrap_or_else(|| support(self.target, feature))
+    }
+}
+
 /// A gap that affects a policy on a target.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Gap {
@@ -257,26 +318,24 @@ impl Gap {
 
 /// Every gap between what the policy asks for and what the target enforces.
 pub fn gaps(policy: &Policy, target: Target) -> Vec<Gap> {
+    let column = Column::of(policy, target);
     Feature::ALL
         .iter()
         .filter(|f| f.used_by(policy))
-        .map(|&feature| Gap { target, feature, support: support(target, feature) })
+        .map(|&feature| Gap { target, feature, support: column.support(feature) })
         .filter(|g| g.support != Support::Native)
         .collect()
 }
 
 /// `gatectl targets`: the matrix as a markdown table (also pasted in the README).
 pub fn matrix() -> String {
-    let targets = Target::ALL;
-    let mut out = format!(
-        "| policy field | {} |\n|---|{}\n",
-        targets.map(|t| t.as_str()).join(" | "),
-        "---|".repeat(targets.len())
-    );
+    let columns = Column::ALL;
+    let labels: Vec<String> = columns.iter().map(|c| c.label()).collect();
+    let mut out = format!("| policy field | {} |\n|---|{}\n", labels.join(" | "), "---|".repeat(columns.len()));
     for feature in Feature::ALL {
-        let cells: Vec<String> = targets
+        let cells: Vec<String> = columns
             .iter()
-            .map(|&t| match support(t, feature) {
+            .map(|c| match c.support(feature) {
                 Support::Native => "native".to_string(),
                 Support::Approximated(how) => format!("approximated: {how}"),
                 Support::Unsupported(why) => format!("no: {why}"),
@@ -294,6 +353,14 @@ mod tests {
     #[test]
     fn the_matrix_has_a_row_per_feature() {
         assert_eq!(matrix().lines().count(), Feature::ALL.len() + 2);
+    }
+
+    #[test]
+    fn kong_enterprise_differs_from_oss_only_where_its_plugins_do() {
+        let enterprise = Column { target: Target::Kong, enterprise: true };
+        assert!(matches!(enterprise.support(Feature::Mtls), Support::Approximated(how) if how.contains("mtls-auth")));
+        assert_eq!(enterprise.support(Feature::IpAllowlist), support(Target::Kong, Feature::IpAllowlist));
+        assert!(matches!(enterprise.support(Feature::TokensPerMinute), Support::Unsupported(_)));
     }
 
     #[test]

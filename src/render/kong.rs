@@ -8,6 +8,13 @@
 //! [`secrets::deck_env_quoted`], which decK replaces with a Go-quoted string before it parses
 //! the file. decK substitutes on the raw text, so a policy value holding `${{` is refused.
 //! The template only adds the provenance header and comments.
+//!
+//! `targets.kong.edition: enterprise` adds Kong Enterprise's plugins ([`enterprise`]); what no
+//! declarative plugin can do (Anthropic-shaped refusals, token lifetime) is one pre-function
+//! ([`lua`]).
+
+mod enterprise;
+mod lua;
 
 use std::collections::BTreeSet;
 
@@ -16,7 +23,9 @@ use serde_json::{json, Map, Value};
 
 use super::yaml::to_yaml;
 use super::{secrets, Context, File, RenderError, Target};
-use crate::policy::{AuthMethod, KongEdition, Policy, RateLimitKey, RateLimits, Reference, SecretRef, TlsVersion};
+use crate::policy::{
+    AuthMethod, KongEdition, Policy, RateLimitKey, RateLimits, Reference, SecretRef, SharedStateFailure, TlsVersion,
+};
 
 pub const YAML_TEMPLATE: &str = "kong/kong.yaml.j2";
 pub const CONF_TEMPLATE: &str = "kong/kong.conf.j2";
@@ -65,26 +74,18 @@ struct Setting {
     value: String,
 }
 
-pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
+pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     let policy = cx.policy;
     let enterprise = policy.targets.kong.as_ref().is_some_and(|k| k.edition == KongEdition::Enterprise);
     match policy.auth.method {
-        AuthMethod::Oauth2 | AuthMethod::Mtls if enterprise => {
+        AuthMethod::Oauth2 if !enterprise => return Err(unrepresentable("auth.method", OSS_OAUTH2_REFUSAL)),
+        AuthMethod::Mtls if !enterprise => {
             return Err(unrepresentable(
                 "auth.method",
-                "openid-connect / mtls-auth (Kong Enterprise) are not rendered: gatectl has no schema to validate their configuration against",
+                "Kong OSS cannot authenticate client certificates; mtls-auth is Kong Enterprise (targets.kong.edition: enterprise)",
             ))
         }
-        AuthMethod::Oauth2 => {
-            return Err(unrepresentable(
-                "auth.method",
-                "Kong OSS has only the jwt plugin (per-consumer secrets, no JWKS URL); openid-connect is Kong Enterprise",
-            ))
-        }
-        AuthMethod::Mtls => {
-            return Err(unrepresentable("auth.method", "Kong OSS cannot authenticate client certificates; mtls-auth is Kong Enterprise"))
-        }
-        AuthMethod::ApiKey | AuthMethod::None => {}
+        _ => {}
     }
     check_header_values(policy)?;
 
@@ -97,9 +98,18 @@ pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     };
 
     let service = policy.name.0.clone();
-    let mut plugins = Vec::new();
-    if policy.auth.method == AuthMethod::ApiKey {
-        plugins.push(plugin(
+    let not_found_route = format!("{service}-not-found");
+    let lifetime = policy
+        .auth
+        .oauth2
+        .as_ref()
+        .filter(|_| policy.auth.method == AuthMethod::Oauth2)
+        .and_then(|o| o.max_token_lifetime_minutes)
+        .map(|m| u64::from(m) * 60);
+    let mut plugins = vec![plugin("pre-function", lua::pre_function(&not_found_route, lifetime))];
+    let mut ca_certificates = Vec::new();
+    match policy.auth.method {
+        AuthMethod::ApiKey => plugins.push(plugin(
             "key-auth",
             json!({
                 "key_names": [policy.auth.key_header().0.to_ascii_lowercase()],
@@ -108,14 +118,39 @@ pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
                 "key_in_query": false,
                 "key_in_body": false,
             }),
-        ));
+        )),
+        AuthMethod::Oauth2 => {
+            let oauth2 = policy.auth.oauth2.as_ref().ok_or_else(|| unrepresentable("auth.oauth2", "missing"))?;
+            plugins.push(plugin("openid-connect", enterprise::openid_connect(oauth2)));
+        }
+        AuthMethod::Mtls => {
+            let ca = policy
+                .auth
+                .mtls
+                .as_ref()
+                .and_then(|m| m.ca_certificate.as_ref())
+                .ok_or_else(|| unrepresentable("auth.mtls.ca_certificate", "mtls-auth needs the client CA"))?;
+            let id = entity_id(&service, "client-ca");
+            // The CA's PEM is filled in by decK from the deploy job's environment, never read here.
+            ca_certificates.push(json!({ "id": id, "cert": deck(ca, "") }));
+            plugins.push(plugin("mtls-auth", enterprise::mtls_auth(&id)));
+        }
+        AuthMethod::None => {}
     }
     if let Some(network) = policy.network.as_ref().filter(|n| !n.ip_allowlist.is_empty()) {
         plugins.push(plugin("ip-restriction", json!({ "allow": network.ip_allowlist })));
     }
     let limits = policy.rate_limits.as_ref();
+    let limiter = |rpm: u32, burst: Option<u32>, scope: &str| -> Result<Value, RenderError> {
+        if enterprise {
+            let namespace = format!("{service}-{scope}");
+            Ok(plugin("rate-limiting-advanced", enterprise::rate_limiting_advanced(limits, rpm, burst, &namespace)?))
+        } else {
+            Ok(plugin("rate-limiting", rate_limiting(limits, rpm, burst)?))
+        }
+    };
     if let Some(rpm) = limits.and_then(|l| l.requests_per_minute) {
-        plugins.push(plugin("rate-limiting", rate_limiting(limits, rpm, limits.and_then(|l| l.burst))?));
+        plugins.push(limiter(rpm, limits.and_then(|l| l.burst), "default")?);
     }
     plugins.push(plugin("request-transformer", request_transformer(policy, &mut deck)));
     let tls = policy.listener.as_ref().and_then(|l| l.tls.as_ref());
@@ -150,6 +185,17 @@ pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
             Value::Object(route)
         })
         .collect();
+    // Every other path: the pre-function answers it with an Anthropic-shaped 404 (after the
+    // service's plugins, which refuse unauthenticated callers first).
+    let mut routes = routes;
+    let mut catch_all = Map::new();
+    catch_all.insert("name".into(), json!(not_found_route));
+    catch_all.insert("paths".into(), json!(["/"]));
+    if let Some(protocol) = protocols {
+        catch_all.insert("protocols".into(), json!([protocol]));
+    }
+    catch_all.insert("strip_path".into(), json!(false));
+    routes.push(Value::Object(catch_all));
 
     let upstream = policy.upstream.url.trim_end_matches('/');
     let mut service_entity = Map::new();
@@ -168,7 +214,10 @@ pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     document.insert("_format_version".into(), json!("3.0"));
     document.insert("services".into(), json!([Value::Object(service_entity)]));
 
-    if policy.auth.method == AuthMethod::ApiKey {
+    if !ca_certificates.is_empty() {
+        document.insert("ca_certificates".into(), Value::Array(ca_certificates));
+    }
+    if policy.auth.method != AuthMethod::None {
         let bearer = policy.auth.key_header().is("authorization");
         let consumers: Vec<Value> = policy
             .consumers
@@ -176,10 +225,20 @@ pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
             .map(|c| {
                 let mut consumer = Map::new();
                 consumer.insert("username".into(), json!(c.name.0));
-                if let Some(key) = &c.key {
-                    // `Authorization: Bearer <key>`: key-auth compares the whole header value.
-                    let key = deck(key, if bearer { "Bearer " } else { "" });
-                    consumer.insert("keyauth_credentials".into(), json!([{ "key": key }]));
+                match policy.auth.method {
+                    // openid-connect (`sub`) and mtls-auth (certificate CN) look consumers up by custom_id.
+                    AuthMethod::Oauth2 | AuthMethod::Mtls => {
+                        if let Some(subject) = &c.subject {
+                            consumer.insert("custom_id".into(), json!(subject));
+                        }
+                    }
+                    _ => {
+                        if let Some(key) = &c.key {
+                            // `Authorization: Bearer <key>`: key-auth compares the whole header value.
+                            let key = deck(key, if bearer { "Bearer " } else { "" });
+                            consumer.insert("keyauth_credentials".into(), json!([{ "key": key }]));
+                        }
+                    }
                 }
                 Value::Object(consumer)
             })
@@ -195,8 +254,7 @@ pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
                 continue;
             }
             let Some(rpm) = o.requests_per_minute.or(limits.and_then(|l| l.requests_per_minute)) else { continue };
-            let mut instance =
-                plugin("rate-limiting", rate_limiting(limits, rpm, o.burst.or(limits.and_then(|l| l.burst)))?);
+            let mut instance = limiter(rpm, o.burst.or(limits.and_then(|l| l.burst)), &consumer.name.0)?;
             if let Value::Object(map) = &mut instance {
                 map.insert("consumer".into(), json!(consumer.name.0));
                 map.insert("service".into(), json!(service));
@@ -222,12 +280,27 @@ pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
         document: to_yaml(&document, &substitutions),
     };
     let kong_yaml = cx.templates.render(YAML_TEMPLATE, &minijinja::Value::from(minijinja::value::Serde(&view)))?;
-    let view = ConfView { header, policy: policy.name.0.clone(), settings: conf_settings(policy)? };
+    let view = ConfView { header, policy: policy.name.0.clone(), settings: conf_settings(policy, lifetime)? };
     let kong_conf = cx.templates.render(CONF_TEMPLATE, &minijinja::Value::from(minijinja::value::Serde(&view)))?;
     Ok(vec![
         File { path: "kong.yaml".into(), contents: kong_yaml },
         File { path: "kong.conf".into(), contents: kong_conf },
     ])
+}
+
+/// Why OSS Kong refuses oauth2 (its jwt plugin would be a weaker, brittle stand-in).
+const OSS_OAUTH2_REFUSAL: &str = "Kong OSS has only the jwt plugin, which checks neither issuer, audience nor scopes, and finds a consumer's public key by one claim whose jwt_secrets key is unique: mapping tokens to consumers by subject leaves one IdP key per consumer, so the IdP's key rotation locks clients out; openid-connect is Kong Enterprise (targets.kong.edition: enterprise)";
+
+/// A stable entity id (UUID-shaped, from the policy name and a role) for entities other
+/// entities point at by id, so the rendered file is byte-stable and diffs line up.
+fn entity_id(policy: &str, role: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("gatectl/{policy}/{role}").as_bytes());
+    let mut bytes: [u8; 16] = digest[..16].try_into().expect("sha256 has 32 bytes");
+    bytes[6] = (bytes[6] & 0x0f) | 0x80; // version 8: custom
+    bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 9562 variant
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
 
 fn unrepresentable(field: &str, reason: &str) -> RenderError {
@@ -274,36 +347,60 @@ fn rate_limiting(limits: Option<&RateLimits>, rpm: u32, burst: Option<u32>) -> R
             config.insert("policy".into(), json!("local"));
         }
         Some(url) => {
-            let (tls, rest) = match url.strip_prefix("rediss://") {
-                Some(rest) => (true, rest),
-                None => (false, url.strip_prefix("redis://").unwrap_or(url)),
-            };
-            let (address, database) = rest.split_once('/').unwrap_or((rest, "0"));
-            let (host, port) = address.split_once(':').unwrap_or((address, "6379"));
-            let port: u16 =
-                port.parse().map_err(|_| unrepresentable("rate_limits.shared_state", "the port is not a number"))?;
-            let database: u32 = database
-                .parse()
-                .map_err(|_| unrepresentable("rate_limits.shared_state", "the database is not a number"))?;
-            let mut redis = Map::new();
-            redis.insert("host".into(), json!(host));
-            redis.insert("port".into(), json!(port));
-            redis.insert("database".into(), json!(database));
-            redis.insert("timeout".into(), json!(2000));
-            redis.insert("ssl".into(), json!(tls));
-            if tls {
-                redis.insert("ssl_verify".into(), json!(true));
-                redis.insert("server_name".into(), json!(host));
-            }
-            if let Some(password) = limits.and_then(|l| l.shared_state_password.as_ref()) {
-                // The redis password is vault-referenceable: Kong resolves it at run time.
-                redis.insert("password".into(), json!(secrets::kong_vault(password)));
-            }
             config.insert("policy".into(), json!("redis"));
-            config.insert("redis".into(), Value::Object(redis));
+            let password = limits.and_then(|l| l.shared_state_password.as_ref());
+            config.insert("redis".into(), redis(url, password, RedisTarget::Oss)?);
+            // `rate_limits.shared_state_failure`: proxied uncounted (`true`) or refused with 500.
+            let allow = limits.is_none_or(|l| l.shared_state_failure == SharedStateFailure::Allow);
+            config.insert("fault_tolerant".into(), json!(allow));
         }
     }
     Ok(Value::Object(config))
+}
+
+/// Whose redis block: rate-limiting's (one `timeout`) or the Enterprise limiters' (three).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RedisTarget {
+    Oss,
+    Advanced,
+}
+
+/// The limiters' `redis` block from `rate_limits.shared_state` (`redis[s]://host[:port][/db]`,
+/// the schema's pattern); the password is vault-referenceable, so Kong resolves it at run time.
+fn redis(url: &str, password: Option<&SecretRef>, target: RedisTarget) -> Result<Value, RenderError> {
+    let (tls, rest) = match url.strip_prefix("rediss://") {
+        Some(rest) => (true, rest),
+        None => (false, url.strip_prefix("redis://").unwrap_or(url)),
+    };
+    let (address, database) = rest.split_once('/').unwrap_or((rest, "0"));
+    let (host, port) = address.split_once(':').unwrap_or((address, "6379"));
+    let port: u16 =
+        port.parse().map_err(|_| unrepresentable("rate_limits.shared_state", "the port is not a number"))?;
+    let database: u32 =
+        database.parse().map_err(|_| unrepresentable("rate_limits.shared_state", "the database is not a number"))?;
+    let mut redis = Map::new();
+    redis.insert("host".into(), json!(host));
+    redis.insert("port".into(), json!(port));
+    redis.insert("database".into(), json!(database));
+    match target {
+        RedisTarget::Oss => {
+            redis.insert("timeout".into(), json!(2000));
+        }
+        RedisTarget::Advanced => {
+            for timeout in ["connect_timeout", "read_timeout", "send_timeout"] {
+                redis.insert(timeout.into(), json!(2000));
+            }
+        }
+    }
+    redis.insert("ssl".into(), json!(tls));
+    if tls {
+        redis.insert("ssl_verify".into(), json!(true));
+        redis.insert("server_name".into(), json!(host));
+    }
+    if let Some(password) = password {
+        redis.insert("password".into(), json!(secrets::kong_vault(password)));
+    }
+    Ok(Value::Object(redis))
 }
 
 /// request-transformer runs remove → rename → replace → add → append, and `add` skips a header
@@ -328,15 +425,24 @@ fn request_transformer(policy: &Policy, deck: &mut impl FnMut(&SecretRef, &str) 
 
 /// file-log: one JSON line per request. Kong's serializer redacts `authorization` only, and
 /// request-transformer has just set the provider key in `x-api-key`: every credential header
-/// is dropped from the entry.
+/// is dropped from the entry. It already holds the time (`started_at`), client IP, method, URL,
+/// status and latencies; `gatectl.*` adds the seeds' other fields Kong knows at log time
+/// (the model and token counts it does not: the body is streamed, never parsed).
 fn audit_log(policy: &Policy) -> Value {
     let mut redact: BTreeSet<String> = CREDENTIAL_HEADERS.iter().map(|h| h.to_string()).collect();
     redact.insert(policy.auth.key_header().0.to_ascii_lowercase());
     if let Some(audit) = &policy.audit {
         redact.extend(audit.redact_headers.iter().map(|h| h.0.to_ascii_lowercase()));
     }
-    let fields: Map<String, Value> =
+    let mut fields: Map<String, Value> =
         redact.into_iter().map(|h| (format!("request.headers.{h}"), json!("return nil"))).collect();
+    for (field, lua) in AUDIT_FIELDS {
+        fields.insert(format!("gatectl.{field}"), json!(lua));
+    }
+    fields.insert(
+        "gatectl.auth_method".into(),
+        json!(format!("return {}", lua::lua_string(policy.auth.method.as_str()))),
+    );
     json!({
         "path": format!("/usr/local/kong/logs/gatectl-{}-audit.log", policy.name.0),
         "reopen": false,
@@ -344,7 +450,18 @@ fn audit_log(policy: &Policy) -> Value {
     })
 }
 
-fn conf_settings(policy: &Policy) -> Result<Vec<Setting>, RenderError> {
+/// The audit fields the seeds list that Kong's serializer lacks or buries, as log-phase Lua.
+const AUDIT_FIELDS: &[(&str, &str)] = &[
+    ("request_id", "return ngx.var.request_id"),
+    ("consumer", "local c = kong.client.get_consumer() return c and c.username"),
+    ("endpoint", "return kong.request.get_path()"),
+    ("method", "return kong.request.get_method()"),
+    ("status", "return kong.response.get_status()"),
+    ("response_time_ms", "return math.floor(tonumber(ngx.var.request_time) * 1000)"),
+    ("rate_limited", "return kong.response.get_status() == 429"),
+];
+
+fn conf_settings(policy: &Policy, token_lifetime: Option<u64>) -> Result<Vec<Setting>, RenderError> {
     let mut settings = Vec::new();
     let mut set = |comment, key, value: String| settings.push(Setting { comment, key, value });
     if let Some(listener) = &policy.listener {
@@ -379,11 +496,25 @@ fn conf_settings(policy: &Policy) -> Result<Vec<Setting>, RenderError> {
             UPSTREAM_CA.into(),
         );
     }
-    if policy.audit.as_ref().is_some_and(|a| a.enabled) {
+    set(
+        "The pre-function (Anthropic-shaped refusals) and file-log's custom_fields_by_lua run in Kong's Lua sandbox.",
+        "untrusted_lua",
+        "sandbox".into(),
+    );
+    if let Some(module) = lua::sandbox_requires(token_lifetime) {
+        set("The token-lifetime check decodes the token's claims.", "untrusted_lua_sandbox_requires", module.into());
+    }
+    let verifies_tls = policy.auth.method == AuthMethod::Oauth2
+        || policy
+            .rate_limits
+            .as_ref()
+            .and_then(|l| l.shared_state.as_deref())
+            .is_some_and(|u| u.starts_with("rediss://"));
+    if verifies_tls {
         set(
-            "file-log's custom_fields_by_lua (credential redaction) needs Lua enabled.",
-            "untrusted_lua",
-            "sandbox".into(),
+            "Trust store for the TLS Kong's Lua verifies (IdP discovery and keys, rediss://): the system's CAs.",
+            "lua_ssl_trusted_certificate",
+            "system".into(),
         );
     }
     Ok(settings)

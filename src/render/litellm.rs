@@ -57,7 +57,7 @@ fn unrepresentable(field: &str, reason: &str) -> RenderError {
     RenderError::Unrepresentable { target: Target::Litellm, field: field.to_string(), reason: reason.to_string() }
 }
 
-pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
+pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     let policy = cx.policy;
     match policy.auth.method {
         AuthMethod::Oauth2 => {
@@ -91,7 +91,7 @@ pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
             "redact_user_api_key_info": true,
         },
     });
-    refuse_environment_references(&document, &[&provider_key, &master_key()])?;
+    refuse_environment_references(&document)?;
     let config = ConfigView {
         header: cx.provenance.comment("#"),
         policy: policy.name.0.clone(),
@@ -179,13 +179,16 @@ fn master_key() -> String {
 
 /// LiteLLM replaces every string value of its config that starts with `os.environ/` (at any
 /// depth) with that environment variable: a policy value such as a `headers.add` value of
-/// `os.environ/ANTHROPIC_API_KEY` would send the provider key upstream in another header.
-/// Only the references gatectl made itself may have that form.
-fn refuse_environment_references(document: &Value, ours: &[&str]) -> Result<(), RenderError> {
+/// `os.environ/ANTHROPIC_API_KEY` (or `os.environ/LITELLM_MASTER_KEY`, gatectl's own) would
+/// send that secret upstream in another header. Only gatectl's own secret fields — each
+/// deployment's `api_key` and the `master_key` — may have that form, whatever they hold.
+fn refuse_environment_references(document: &Value) -> Result<(), RenderError> {
     let mut strings = Vec::new();
     strings_of(document, &mut Vec::new(), &mut strings);
     for (path, value) in strings {
-        if value.starts_with(ENV_PREFIX) && !ours.contains(&value) {
+        let secret_field =
+            matches!(path.as_slice(), ["model_list", "litellm_params", "api_key"] | ["general_settings", "master_key"]);
+        if value.starts_with(ENV_PREFIX) && !secret_field {
             let field = match path.as_slice() {
                 [.., "extra_headers", name] => format!("headers.add.{name}"),
                 _ => path.join("."),
@@ -261,13 +264,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_gatectl_may_write_environment_references() {
+    fn only_gatectl_secret_fields_may_hold_environment_references() {
         let ours = "os.environ/KEY";
-        let ok = json!({"a": [{"api_key": ours, "x": " os.environ/LEADING_SPACE"}]});
-        assert!(refuse_environment_references(&ok, &[ours]).is_ok());
-        let bad = json!({"model_list": [{"litellm_params": {"extra_headers": {"x-leak": "os.environ/KEY2"}}}]});
-        let err = refuse_environment_references(&bad, &[ours]).unwrap_err().to_string();
-        assert!(err.contains("`headers.add.x-leak`"), "{err}");
+        let ok = json!({"model_list": [{"litellm_params": {"api_key": ours, "x": " os.environ/LEADING_SPACE"}}],
+            "general_settings": {"master_key": "os.environ/LITELLM_MASTER_KEY"}});
+        assert!(refuse_environment_references(&ok).is_ok());
+        // gatectl's own references too, anywhere else: LiteLLM would send the master key upstream.
+        for leaked in [ours, "os.environ/LITELLM_MASTER_KEY", "os.environ/OTHER"] {
+            let bad = json!({"model_list": [{"litellm_params": {"extra_headers": {"x-leak": leaked}}}]});
+            let err = refuse_environment_references(&bad).unwrap_err().to_string();
+            assert!(err.contains("`headers.add.x-leak`"), "{err}");
+        }
     }
 
     #[test]

@@ -5,15 +5,16 @@
 //! secret-reference mapping, escaping, the provenance header — lives here once.
 
 pub mod capability;
-pub mod client_errors;
 pub mod kong;
 pub mod litellm;
 pub mod nginx;
 pub mod output;
 pub mod provenance;
+pub mod refusals;
 pub mod secrets;
 pub mod templates;
 pub mod truefoundry;
+pub mod validate;
 pub mod yaml;
 pub mod zuplo;
 
@@ -59,7 +60,10 @@ impl Target {
         }
     }
 
+    /// Renders the policy for this target. The one entry point: the policy is validated before
+    /// the renderer sees it and the files after ([`validate`]), so no renderer can skip either.
     pub fn render(self, cx: &Context) -> Result<Rendered, RenderError> {
+        validate::policy(cx.policy)?;
         let files = match self {
             Target::Kong => kong::render(cx)?,
             Target::Zuplo => zuplo::render(cx)?,
@@ -67,6 +71,7 @@ impl Target {
             Target::Litellm => litellm::render(cx)?,
             Target::Nginx => nginx::render(cx)?,
         };
+        validate::files(self, &files, cx.provenance)?;
         Ok(Rendered { target: self, files })
     }
 }
@@ -99,6 +104,11 @@ pub enum RenderError {
     Unrepresentable { target: Target, field: String, reason: String },
     #[error("rendered {path} is not valid {format}: {reason}")]
     Malformed { path: String, format: &'static str, reason: String },
+    /// A value render checks by itself ([`validate`]), whatever lint reported or suppressed.
+    #[error("not rendering: `{field}` {reason}")]
+    Refused { field: String, reason: String },
+    #[error("not rendering: {target}/{path} would hold a credential-looking value")]
+    Leak { target: Target, path: String },
 }
 
 /// What a target renderer gets.

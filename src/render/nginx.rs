@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::client_errors::{self, retry_after_seconds};
+use super::refusals::{error_body, refusal, retry_after_seconds, API_ERROR};
 use super::templates::nginx_string;
 use super::{Context, File, RenderError, Target};
 use crate::policy::{AuthMethod, Policy, RateLimitKey, Reference, TlsVersion};
@@ -31,6 +31,8 @@ const DEFAULT_CA_BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
 const DEFAULT_CONFIG_DIR: &str = "/etc/nginx/gatectl";
 /// Where Debian (and nginx.org's packages) keep dynamic modules.
 const MODULES_DIR: &str = "/usr/lib/nginx/modules";
+/// The largest request body accepted: Anthropic's own limit for a Messages API request.
+const MAX_BODY_MEGABYTES: u32 = 32;
 /// How long a node waits for the rate-limit Redis before `shared_state_failure` applies.
 const REDIS_TIMEOUT_MS: u32 = 250;
 
@@ -47,18 +49,21 @@ pub const SERVER_KEY: &str = "server.key";
 pub const CLIENT_CA: &str = "client-ca.crt";
 
 /// The reasons the njs token check gives (`X-Gatectl-Refusal`), with the client's message.
+/// Unlike the shared refusals' fixed messages, these say which check failed: the claims are
+/// checked only once the signature verified, so only the holder of a genuine IdP token learns
+/// which claim this gateway wants otherwise, and every claim is in the token it holds.
 pub const TOKEN_REFUSALS: &[(u16, &str, &str)] = &[
-    (401, "missing", "missing bearer token: send `Authorization: Bearer <access token>`"),
-    (401, "malformed", "the bearer token is not a well-formed JWT"),
-    (401, "algorithm", "the token's signing algorithm is not accepted (RS256 or ES256 only)"),
-    (401, "key", "the token is signed with a key this gateway does not know"),
-    (401, "signature", "the token's signature is invalid"),
-    (401, "issuer", "the token was issued by another issuer"),
-    (401, "audience", "the token is for another audience"),
-    (401, "no_expiry", "the token has no expiry (exp)"),
-    (401, "expired", "the token has expired"),
-    (401, "not_yet_valid", "the token is not valid yet"),
-    // The lifetime message names the policy's limit: see `errors`.
+    (401, "missing", "Missing bearer token: send `Authorization: Bearer <access token>`."),
+    (401, "malformed", "The bearer token is not a well-formed JWT."),
+    (401, "algorithm", "The token's signing algorithm is not accepted (RS256 or ES256 only)."),
+    (401, "key", "The token is signed with a key this gateway does not know."),
+    (401, "signature", "The token's signature is invalid."),
+    (401, "issuer", "The token was issued by another issuer."),
+    (401, "audience", "The token is for another audience."),
+    (401, "no_expiry", "The token has no expiry (exp)."),
+    (401, "expired", "The token has expired."),
+    (401, "not_yet_valid", "The token is not valid yet."),
+    // The lifetime and scope messages name the policy's values: see `error_pages`.
     (401, "lifetime", ""),
     (403, "scope", ""),
 ];
@@ -215,7 +220,7 @@ pub fn secrets_dir(policy: &Policy) -> String {
         .unwrap_or_else(|| format!("/etc/nginx/gatectl/{}", policy.name.0))
 }
 
-pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
+pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     let policy = cx.policy;
     let unrepresentable = |field: &str, reason: &str| RenderError::Unrepresentable {
         target: Target::Nginx,
@@ -349,7 +354,7 @@ pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
         server_name: listener.map_or_else(|| "_".to_string(), |l| l.host.clone()),
         tls,
         client_ca,
-        max_body_megabytes: client_errors::MAX_REQUEST_MEGABYTES,
+        max_body_megabytes: MAX_BODY_MEGABYTES,
         forward,
         add,
         upstream_key_include: in_secrets(UPSTREAM_KEY_INCLUDE),
@@ -358,7 +363,7 @@ pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
         upstream_url,
         upstream_ca: settings.and_then(|s| s.upstream_ca.clone()).unwrap_or_else(|| DEFAULT_CA_BUNDLE.into()),
         resolver: settings
-            .map(|s| s.resolvers.join(" "))
+            .map(|s| s.resolvers.iter().map(|r| resolver(r)).collect::<Vec<_>>().join(" "))
             .filter(|r| !r.is_empty())
             .unwrap_or_else(|| DEFAULT_RESOLVER.into()),
         sse: policy.streaming.as_ref().is_none_or(|s| s.sse),
@@ -498,65 +503,79 @@ fn limits_view(
     Ok(Some(Limits { by: if by_ip { "ip" } else { "consumer" }, key, default, overrides, zones, shared }))
 }
 
-/// The statuses nginx answers itself, each with its Anthropic-shaped bodies.
+/// The statuses nginx answers itself, each with its Anthropic-shaped bodies: the shared
+/// refusal's message, or one saying what nginx knows of the reason (the `$gatectl_refusal` code).
 fn error_pages(policy: &Policy, prefix: &str, oauth2: Option<&OAuth2>, limits: Option<&Limits>) -> Vec<ErrorPage> {
-    let refusal = "$gatectl_refusal".to_string();
-    let page = |status: u16, entries: Vec<(String, String)>, default: String| ErrorPage {
+    let by_reason = |status: u16, error_type: &str, entries: Vec<(&str, String)>, default: String| ErrorPage {
         status,
-        key: refusal.clone(),
+        key: "$gatectl_refusal".into(),
         entries: entries
             .into_iter()
-            .map(|(key, message)| ErrorEntry { key, body: client_errors::body(status, &message) })
+            .map(|(key, message)| ErrorEntry { key: key.to_string(), body: error_body(error_type, &message) })
             .collect(),
-        default: client_errors::body(status, &default),
+        default: error_body(error_type, &default),
         headers: Vec::new(),
+    };
+    let shared = |status: u16| refusal(status).expect("a refusal every target shares");
+    let shared_page = |status: u16, entries: Vec<(&str, String)>| {
+        let r = shared(status);
+        by_reason(status, r.error_type, entries, r.message.to_string())
     };
     let mut pages = Vec::new();
     let method = policy.auth.method;
     if method != AuthMethod::None {
-        let default = match method {
+        let mut entries = Vec::new();
+        match method {
             AuthMethod::ApiKey => {
                 let header = policy.auth.key_header();
-                if header.is("authorization") {
-                    "missing or invalid gateway key: send `Authorization: Bearer <key>`".to_string()
+                let how = if header.is("authorization") {
+                    "send `Authorization: Bearer <key>`".to_string()
                 } else {
-                    format!("missing or invalid gateway key in the `{}` header", header.0.to_ascii_lowercase())
-                }
+                    format!("send it in the `{}` header", header.0.to_ascii_lowercase())
+                };
+                entries.push(("key", format!("Missing or invalid gateway key: {how}.")));
             }
-            AuthMethod::Mtls => "a client certificate issued to a consumer of this gateway is required".into(),
-            _ => client_errors::default_message(401),
-        };
-        let mut entries = Vec::new();
-        let mut unauthorized_headers = Vec::new();
+            AuthMethod::Mtls => {
+                let message = "A client certificate issued to a consumer of this gateway is required.";
+                entries.push(("certificate", message.to_string()));
+            }
+            _ => {}
+        }
         if let Some(oauth2) = oauth2 {
             for &(_, reason, message) in TOKEN_REFUSALS.iter().filter(|r| r.0 == 401) {
                 let message = match reason {
                     "lifetime" => format!(
-                        "the token's lifetime (exp - iat) is longer than this gateway accepts ({} minutes), or it has no iat",
+                        "The token's lifetime (exp - iat) is longer than this gateway accepts ({} minutes), or it has no iat.",
                         oauth2.max_lifetime_seconds / 60
                     ),
                     _ => message.to_string(),
                 };
-                entries.push((reason.to_string(), message));
+                entries.push((reason, message));
             }
+        }
+        let mut page = shared_page(401, entries);
+        if method == AuthMethod::Mtls {
+            // A missing or unverifiable certificate never gets as far as setting a reason.
+            page.default = page.entries[0].body.clone();
+        }
+        if oauth2.is_some() {
             // RFC 6750 § 3: a bearer-token 401 says so.
-            unauthorized_headers.push(Header {
+            page.headers.push(Header {
                 name: "WWW-Authenticate".into(),
                 value: nginx_string(r#"Bearer error="invalid_token""#).expect("a constant nginx string"),
             });
         }
-        let mut unauthorized = page(401, entries, default);
-        unauthorized.headers = unauthorized_headers;
-        pages.push(unauthorized);
+        pages.push(page);
     }
-    let mut forbidden = vec![("address".to_string(), "this client address is not allowed".to_string())];
+    let mut forbidden = vec![("address", "This client address is not allowed to use this gateway.".to_string())];
     if let Some(oauth2) = oauth2 {
-        forbidden.push(("scope".into(), format!("the token lacks a required scope ({})", oauth2.scopes)));
-        forbidden.push(("consumer".into(), "the token's subject is not a consumer of this gateway".into()));
+        forbidden.push(("scope", format!("The token lacks a required scope ({}).", oauth2.scopes)));
+        forbidden.push(("consumer", "The token's subject is not a consumer of this gateway.".into()));
     }
-    pages.push(page(403, forbidden, client_errors::default_message(403)));
-    pages.push(page(404, Vec::new(), client_errors::default_message(404)));
-    pages.push(page(413, Vec::new(), client_errors::default_message(413)));
+    pages.push(shared_page(403, forbidden));
+    pages.push(shared_page(404, Vec::new()));
+    let too_large = format!("The request body is larger than this gateway accepts ({MAX_BODY_MEGABYTES} MB).");
+    pages.push(by_reason(413, shared(413).error_type, Vec::new(), too_large));
     if let Some(limits) = limits {
         let message = |zone: &Zone| {
             let who = match (&zone.consumer, limits.by) {
@@ -567,10 +586,11 @@ fn error_pages(policy: &Policy, prefix: &str, oauth2: Option<&OAuth2>, limits: O
             };
             let burst = if zone.burst > 0 { format!(" (burst {})", zone.burst) } else { String::new() };
             format!(
-                "rate limit exceeded: {} requests per minute{burst} for {who}; retry after the seconds in retry-after",
+                "Rate limit exceeded: {} requests per minute{burst} for {who}; retry after the number of seconds in the retry-after header.",
                 zone.per_minute
             )
         };
+        let limited = shared(429);
         let retry_after =
             if limits.shared.is_some() { "$gatectl_retry_after".into() } else { format!("${prefix}_retry_after") };
         pages.push(ErrorPage {
@@ -581,25 +601,39 @@ fn error_pages(policy: &Policy, prefix: &str, oauth2: Option<&OAuth2>, limits: O
                 .iter()
                 .map(|z| ErrorEntry {
                     key: z.consumer.clone().unwrap_or_default(),
-                    body: client_errors::body(429, &message(z)),
+                    body: limited.body_saying(&message(z)),
                 })
                 .collect(),
-            default: client_errors::body(429, &message(&limits.default)),
+            default: limited.body_saying(&message(&limits.default)),
             headers: vec![Header { name: "retry-after".into(), value: retry_after }],
         });
     }
-    pages.push(page(500, Vec::new(), client_errors::default_message(500)));
-    pages.push(page(502, Vec::new(), client_errors::default_message(502)));
     let mut unavailable = Vec::new();
     if limits.is_some_and(|l| l.shared.is_some()) {
         unavailable.push((
-            "limit_store".to_string(),
-            "the gateway cannot count this request: its rate-limit store is unreachable".to_string(),
+            "limit_store",
+            "The gateway cannot count this request: its rate-limit store is unreachable.".into(),
         ));
     }
-    pages.push(page(503, unavailable, client_errors::default_message(503)));
-    pages.push(page(504, Vec::new(), client_errors::default_message(504)));
+    for (status, entries, message) in [
+        (500, Vec::new(), "The gateway failed to handle this request."),
+        (502, Vec::new(), "The gateway could not reach the upstream API."),
+        (503, unavailable, "The gateway is unavailable."),
+        (504, Vec::new(), "The upstream API did not answer in time."),
+    ] {
+        pages.push(by_reason(status, API_ERROR, entries, message.to_string()));
+    }
     pages
+}
+
+/// A resolver address as nginx's `resolver` takes it: IPv6 in brackets (`[::1]`), since a
+/// bare IPv6 address reads as address:port. Render validation has parsed every resolver.
+fn resolver(address: &str) -> String {
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => format!("[{v6}]"),
+        Ok(v4) => v4.to_string(),
+        Err(_) => unreachable!("render validation refuses a resolver that is not an IP address"),
+    }
 }
 
 /// `$http_x_api_key` for `x-api-key`.

@@ -56,7 +56,7 @@ fn unrepresentable(field: &str, reason: &str) -> RenderError {
     RenderError::Unrepresentable { target: Target::Truefoundry, field: field.to_string(), reason: reason.to_string() }
 }
 
-pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
+pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     let policy = cx.policy;
     let target = policy.targets.truefoundry.as_ref().ok_or_else(|| {
         unrepresentable(

@@ -18,6 +18,7 @@
 use serde::Serialize;
 use serde_json::{json, Value};
 
+use super::refusals::REFUSALS;
 use super::{secrets, Context, File, RenderError, Target};
 use crate::policy::{AuthMethod, Policy, RateLimitKey, SecretRef};
 
@@ -27,6 +28,7 @@ pub const PROJECT_TEMPLATE: &str = "zuplo/zuplo.jsonc.j2";
 pub const PACKAGE_TEMPLATE: &str = "zuplo/package.json.j2";
 pub const TSCONFIG_TEMPLATE: &str = "zuplo/tsconfig.json.j2";
 pub const ENV_TEMPLATE: &str = "zuplo/env.example.j2";
+pub const RUNTIME_TEMPLATE: &str = "zuplo/zuplo.runtime.ts.j2";
 /// The templates this target ships, by their path under `templates/`.
 pub const TEMPLATES: &[(&str, &str)] = &[
     (ROUTES_TEMPLATE, include_str!("../../templates/zuplo/routes.oas.json.j2")),
@@ -35,6 +37,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (PACKAGE_TEMPLATE, include_str!("../../templates/zuplo/package.json.j2")),
     (TSCONFIG_TEMPLATE, include_str!("../../templates/zuplo/tsconfig.json.j2")),
     (ENV_TEMPLATE, include_str!("../../templates/zuplo/env.example.j2")),
+    (RUNTIME_TEMPLATE, include_str!("../../templates/zuplo/zuplo.runtime.ts.j2")),
 ];
 pub const ROUTES_FILE: &str = "config/routes.oas.json";
 pub const POLICIES_FILE: &str = "config/policies.json";
@@ -59,6 +62,13 @@ struct DocumentView {
 }
 
 #[derive(Serialize)]
+struct RuntimeView {
+    header: String,
+    /// `{status: {type, message}}`, as JSON (a TypeScript literal).
+    refusals: String,
+}
+
+#[derive(Serialize)]
 struct EnvView {
     header: String,
     env: Vec<String>,
@@ -68,7 +78,7 @@ fn unrepresentable(field: &str, reason: &str) -> RenderError {
     RenderError::Unrepresentable { target: Target::Zuplo, field: field.to_string(), reason: reason.to_string() }
 }
 
-pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
+pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     let policy = cx.policy;
     let mut env = vec![secrets::env_name(&policy.upstream.api_key)];
     let policies = inbound_policies(policy, &mut env)?;
@@ -148,8 +158,17 @@ pub fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     };
     let env_view = EnvView { header: cx.provenance.comment("#"), env };
     let env_text = cx.templates.render(ENV_TEMPLATE, &minijinja::Value::from(minijinja::value::Serde(&env_view)))?;
+    let refusals: serde_json::Map<String, Value> =
+        REFUSALS.iter().map(|r| (r.status.to_string(), json!({"type": r.error_type, "message": r.message}))).collect();
+    let runtime_view = RuntimeView {
+        header: cx.provenance.comment("//"),
+        refusals: serde_json::to_string_pretty(&Value::Object(refusals)).expect("JSON serialises"),
+    };
+    let runtime =
+        cx.templates.render(RUNTIME_TEMPLATE, &minijinja::Value::from(minijinja::value::Serde(&runtime_view)))?;
     Ok(vec![
         File { path: ".env.example".into(), contents: env_text },
+        File { path: "modules/zuplo.runtime.ts".into(), contents: runtime },
         json_file(POLICIES_TEMPLATE, POLICIES_FILE, "", &json!({ "policies": all }))?,
         json_file(ROUTES_TEMPLATE, ROUTES_FILE, "", &routes)?,
         json_file(PACKAGE_TEMPLATE, "package.json", "", &package)?,

@@ -29,8 +29,7 @@ pub struct Style {
 impl Style {
     /// Colour only on a terminal, and never when NO_COLOR is set.
     pub fn detect() -> Style {
-        use std::io::IsTerminal;
-        Style { color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() }
+        Style { color: crate::sink::stdout_is_terminal() && std::env::var_os("NO_COLOR").is_none() }
     }
 }
 

@@ -59,6 +59,21 @@ impl Diagnostic for Shown<'_> {
     }
 }
 
+/// A source's text with every credential masked in place (offsets kept): patterns, and the
+/// scalars lint found in credential positions or written with escapes.
+fn masked_text(report: &Report, source: &Arc<crate::load::Source>) -> String {
+    let mut text = crate::credentials::mask_in_place(&source.text);
+    let spans = report.secret_spans.iter().filter(|(s, _)| Arc::ptr_eq(s, source)).flat_map(|(_, spans)| spans);
+    for span in spans {
+        if let Some(raw) = text.get(span.start..span.end) {
+            // As many bytes as were there, so every finding's span still points where it did.
+            let stars: String = raw.bytes().map(|b| if b == b'\n' { '\n' } else { '*' }).collect();
+            text.replace_range(span.start..span.end, &stars);
+        }
+    }
+    text
+}
+
 pub fn render(report: &Report, style: &Style) -> String {
     let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(120).with_links(false);
@@ -69,7 +84,7 @@ pub fn render(report: &Report, style: &Style) -> String {
         let source = (!finding.source.text.is_empty()).then(|| {
             let text = masked
                 .entry(Arc::as_ptr(&finding.source))
-                .or_insert_with(|| Arc::new(crate::credentials::mask_in_place(&finding.source.text)));
+                .or_insert_with(|| Arc::new(masked_text(report, &finding.source)));
             NamedSource::new(finding.source.name.clone(), Arc::clone(text))
         });
         let elsewhere = finding.related.iter().filter(|r| !Arc::ptr_eq(&r.source, &finding.source)).map(|r| {

@@ -1,6 +1,6 @@
-use super::network_invalid_cidr::{parse_cidr, CidrError};
 use super::{Check, Context, Rule, Violation};
 use crate::load::Path;
+use crate::policy::cidr::{parse_cidr, CidrError};
 use crate::severity::Severity;
 
 pub static RULE: Rule = Rule {
