@@ -111,6 +111,23 @@ fn nginx_checks_oauth2_tokens_against_the_idps_keys() {
         assert_eq!(header(&last, "x-api-key"), Some(PROVIDER_KEY), "token {i}");
         assert_eq!(header(&last, "authorization"), None, "token {i}: the client's token went upstream");
     }
+    // The request goes upstream as sent (path and query), and streams as it is produced.
+    let count =
+        request(port, "/v1/messages/count_tokens?beta=true", &["-H", &format!("authorization: Bearer {}", tokens[1])]);
+    assert_eq!(count.0, 200, "{count:?}");
+    let last = seen.lock().unwrap().last().cloned().unwrap();
+    assert_eq!(header(&last, ":path"), Some("/v1/messages/count_tokens?beta=true"));
+    let url = format!("https://localhost:{port}/v1/messages");
+    let resolve = format!("localhost:{port}:127.0.0.1");
+    let mut curl = std::process::Command::new("curl");
+    curl.args(["-skN", "--resolve", &resolve, "-H", &format!("authorization: Bearer {}", tokens[1])]).args([
+        "-H",
+        "content-type: application/json",
+        "--data",
+        "{\"stream\": true}",
+        &url,
+    ]);
+    crate::stand_in::assert_streams(curl);
     let upstream_calls = seen.lock().unwrap().len();
     let refused = [
         (4, "signature is invalid"),

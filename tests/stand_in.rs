@@ -1,5 +1,5 @@
 //! A stand-in for api.anthropic.com on loopback: records the headers of every
-//! request and answers `POST /v1/messages` with JSON, or with Server-Sent Events
+//! request (and its path and query as the pseudo-header `:path`) and answers `POST /v1/messages` with JSON, or with Server-Sent Events
 //! (three events, `SSE_GAP` apart) when the body asks for `"stream": true` (with or without the space).
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -32,6 +32,9 @@ fn serve(mut stream: TcpStream, seen: &Seen) {
     let mut headers = Vec::new();
     let mut line = String::new();
     reader.read_line(&mut line).unwrap();
+    if let Some(path) = line.split(' ').nth(1) {
+        headers.push((":path".to_string(), path.to_string()));
+    }
     loop {
         line.clear();
         if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
