@@ -25,7 +25,7 @@ venv() {
 
 venv crossplane "crossplane==0.5.8"
 # certifi is pinned with LiteLLM: the newest certifi does not install here.
-venv litellm "litellm[proxy]==1.106.2" "certifi==2026.10.18"
+venv litellm "litellm[proxy]==1.106.2" "certifi==2026.10.18" "prometheus-client==0.26.0"
 LITELLM_LOCAL_MODEL_COST_MAP=True "$cache/venv-litellm/bin/litellm" --version >/dev/null
 
 # Real clients and a test identity provider: Anthropic's Python SDK (the errors it raises for a

@@ -1,6 +1,7 @@
 //! Integration tests: each module drives the real `gatectl` binary.
 #![allow(clippy::disallowed_macros, clippy::disallowed_methods)] // tests print what they check, not gatectl output
 
+mod alerts;
 mod diff;
 mod examples;
 mod exit_codes;
@@ -8,6 +9,7 @@ mod formats;
 mod hostile;
 mod injection;
 mod lint;
+mod litellm_live;
 mod materialize;
 mod nginx_cluster;
 mod nginx_live;

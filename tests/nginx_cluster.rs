@@ -51,13 +51,12 @@ fn call(port: u16, key: &str) -> (u16, String, String) {
 #[test]
 fn two_nginx_nodes_share_one_limit_in_redis() {
     let Some(mut deployment) = Deployment::new() else { return };
-    let (cert, key) = (deployment.root.join("tls/redis.crt"), deployment.root.join("tls/redis.key"));
-    crate::test::self_signed(&cert, &key);
-    let Some(mut redis) = Redis::start_tls(&cert, &key) else { return };
+    let Some(mut redis) = Redis::start_tls() else { return };
+    let cert = redis.ca_file().unwrap();
     let (upstream, _seen) = stand_in();
     let (port_a, port_b) = (free_port(), free_port());
     // Database 1, so that the counters are seen to go where the URL says.
-    let url = format!("{}/1", redis.tls_url());
+    let url = format!("{}/1", redis.tls_address_url());
     let text = policy(&deployment, upstream, port_a, &url, "allow", cert.to_str().unwrap());
     deployment.render(&text, &env(&redis));
     // Both nodes run the same rendered files; on one host, the second listens on another port.
@@ -111,16 +110,15 @@ fn two_nginx_nodes_share_one_limit_in_redis() {
 #[test]
 fn deny_refuses_what_cannot_be_counted_and_redis_certificates_are_verified() {
     let Some(mut deployment) = Deployment::new() else { return };
-    let (cert, key) = (deployment.root.join("tls/redis.crt"), deployment.root.join("tls/redis.key"));
-    crate::test::self_signed(&cert, &key);
     let other = deployment.root.join("tls/other.crt");
     crate::test::self_signed(&other, &deployment.root.join("tls/other.key"));
-    let Some(mut redis) = Redis::start_tls(&cert, &key) else { return };
+    let Some(mut redis) = Redis::start_tls() else { return };
+    let cert = redis.ca_file().unwrap();
     let (upstream, _seen) = stand_in();
     let port = free_port();
 
     // A Redis whose certificate the policy's CA does not vouch for cannot count: refused.
-    let text = policy(&deployment, upstream, port, &redis.tls_url(), "deny", other.to_str().unwrap());
+    let text = policy(&deployment, upstream, port, &redis.tls_address_url(), "deny", other.to_str().unwrap());
     deployment.render(&text, &env(&redis));
     let mut nginx = deployment.start("node", &deployment.conf(), port);
     let refused = call(port, KEY_B);
@@ -128,7 +126,7 @@ fn deny_refuses_what_cannot_be_counted_and_redis_certificates_are_verified() {
     assert!(nginx.errors().contains("TLS"), "{}", nginx.errors());
 
     // The right CA: counted; then Redis stops, and the request is refused, not waved through.
-    let text = policy(&deployment, upstream, port, &redis.tls_url(), "deny", cert.to_str().unwrap());
+    let text = policy(&deployment, upstream, port, &redis.tls_address_url(), "deny", cert.to_str().unwrap());
     deployment.render(&text, &env(&redis));
     nginx.reload();
     let deadline = std::time::Instant::now() + Duration::from_secs(20);

@@ -407,17 +407,18 @@ fn nginx_enforces_the_policy_end_to_end() {
     // over the limit, RateLimitError with retry-after.
     let ca = deployment.root.join("tls/server.crt");
     let base = format!("https://localhost:{port}");
+    let sdk = |key: &str, calls| crate::test::anthropic_sdk_trusting(&base, key, "claude-haiku-4-5", calls, Some(&ca));
     std::thread::sleep(Duration::from_millis(3100));
-    if let Some(calls) = crate::test::sdk_calls(&base, "gw-live-wrong-key-0000000000", &ca, 1) {
-        assert_eq!(calls[0]["exception"], "AuthenticationError", "{calls:?}");
-        assert_eq!(calls[0]["body"]["error"]["type"], "authentication_error");
-        assert!(calls[0]["message"].as_str().unwrap().contains("Missing or invalid gateway key"), "{calls:?}");
-        let calls = crate::test::sdk_calls(&base, CLIENT_KEY, &ca, 8).unwrap();
-        assert_eq!(calls[0], serde_json::json!({"ok": true}), "{calls:?}");
-        let limited = calls.iter().find(|c| c["exception"] == "RateLimitError").expect("a RateLimitError");
-        assert!(limited["message"].as_str().unwrap().contains("requests per minute"), "{limited}");
+    if let Some(calls) = sdk("gw-live-wrong-key-0000000000", 1) {
+        assert_eq!(calls[0]["error"], "AuthenticationError", "{calls:?}");
+        assert_eq!(calls[0]["type"], "authentication_error");
+        assert!(calls[0]["api_message"].as_str().unwrap().contains("Missing or invalid gateway key"), "{calls:?}");
+        let calls = sdk(CLIENT_KEY, 8).unwrap();
+        assert_eq!(calls[0]["ok"], true, "{calls:?}");
+        let limited = calls.iter().find(|c| c["error"] == "RateLimitError").expect("a RateLimitError");
+        assert_eq!(limited["type"], "rate_limit_error");
+        assert!(limited["api_message"].as_str().unwrap().contains("60 requests per minute"), "{limited}");
         assert_eq!(limited["retry_after"], "1");
-        assert_eq!(limited["content_type"], "application/json");
     }
 
     // The audit log: every field on every line, the outcome of each request, no key anywhere.

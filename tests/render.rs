@@ -63,13 +63,18 @@ fn modules_code_and_main_context_lines_are_rendered_only_when_needed() {
     let (dev, _, _t1) = files("claude-code-dev");
     assert_eq!(dev, ["claude-code-dev.conf"]);
     let (sso, dir, _t2) = files("claude-code-oauth2");
-    assert_eq!(sso, ["claude-code-sso.conf", "claude-code-sso.js", "main/claude-code-sso.conf"]);
+    let alerts = ["claude-code-sso.mtail", "prometheus-rules.yaml"];
+    assert_eq!(sso, ["claude-code-sso.conf", "claude-code-sso.js", alerts[0], "main/claude-code-sso.conf", alerts[1]]);
     let main = crate::test::read(&dir, "main/claude-code-sso.conf");
     assert!(main.contains("load_module \"/usr/lib/nginx/modules/ngx_http_js_module.so\";"), "{main}");
     assert!(!main.contains("lua"), "{main}");
     // The production example counts in Redis: the Lua module (after the NDK it needs) and its code.
     let (prod, dir, _t3) = files("claude-code-prod");
-    assert_eq!(prod, ["claude-code-prod.conf", "claude-code-prod.lua", "main/claude-code-prod.conf"]);
+    let alerts = ["claude-code-prod.mtail", "prometheus-rules.yaml"];
+    assert_eq!(
+        prod,
+        ["claude-code-prod.conf", "claude-code-prod.lua", alerts[0], "main/claude-code-prod.conf", alerts[1]]
+    );
     let main = crate::test::read(&dir, "main/claude-code-prod.conf");
     let ndk = main.find("ndk_http_module.so").expect("the NDK");
     assert!(ndk < main.find("ngx_http_lua_module.so").expect("the Lua module"), "{main}");

@@ -650,7 +650,8 @@ fn adversarial_header_values_arrive_as_plain_data() {
             "rate-limiting",
             "request-transformer",
             "response-transformer",
-            "file-log"
+            "file-log",
+            "prometheus"
         ]
     );
     let config = &plugins[4]["config"];
@@ -1080,4 +1081,27 @@ fn the_audit_log_carries_the_seeds_fields_and_no_credential() {
             "gatectl.status=429",
         ]
     );
+}
+
+#[test]
+fn the_prometheus_plugin_records_what_the_alert_rules_read_and_fits_kongs_published_schema() {
+    let Some(schemas) = schemas() else { return };
+    let doc = parse(&render_example("claude-code-prod").yaml);
+    let plugins = doc["services"][0]["plugins"].as_array().unwrap();
+    let at = plugins.iter().position(|p| p["name"] == "prometheus").expect("a prometheus plugin");
+    assert_eq!(
+        plugins[at]["config"],
+        json!({"status_code_metrics": true, "latency_metrics": true, "per_consumer": true})
+    );
+    assert_eq!(schemas.violations(&doc), Vec::<String>::new());
+    // Negative controls: an unknown key and a wrong type are caught.
+    for (key, value) in [("status_codes", json!(true)), ("latency_metrics", json!("yes"))] {
+        let mut broken = doc.clone();
+        broken["services"][0]["plugins"][at]["config"][key] = value;
+        let violations = schemas.violations(&broken);
+        assert!(violations.iter().any(|v| v.contains("/config")), "{key}: {violations:?}");
+    }
+    // Without alerts in the policy, no plugin.
+    let dev = render_example("claude-code-dev").yaml;
+    assert!(!dev.contains("prometheus"));
 }

@@ -1,6 +1,8 @@
 //! A stand-in for api.anthropic.com on loopback: records the headers of every
-//! request (and its path and query as the pseudo-header `:path`) and answers `POST /v1/messages` with JSON, or with Server-Sent Events
-//! (three events, `SSE_GAP` apart) when the body asks for `"stream": true` (with or without the space).
+//! request (and its path and query, as the pseudo-header `:path`) and answers `POST /v1/messages`
+//! with JSON (a message that used [`USAGE_TOKENS`] tokens), or with Server-Sent Events (three
+//! events, `SSE_GAP` apart) when the body asks for `"stream": true` (with or without the space); a
+//! body holding [`FAIL`] gets a 500, one holding [`SLOW`] its answer late.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -8,6 +10,14 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const SSE_GAP: Duration = Duration::from_millis(400);
+/// A request body holding this text is answered with a 500 (an upstream failure).
+pub const FAIL: &str = "gatectl-stand-in-fail";
+/// A request body holding this text is answered `SLOW_BY` late.
+pub const SLOW: &str = "gatectl-stand-in-slow";
+pub const SLOW_BY: Duration = Duration::from_millis(1200);
+/// Input and output tokens of every JSON answer: what a gateway counting tokens adds up.
+pub const USAGE: (u64, u64) = (11, 7);
+pub const USAGE_TOKENS: u64 = USAGE.0 + USAGE.1;
 
 /// Headers the stand-in upstream received, one map per request.
 pub type Seen = Arc<Mutex<Vec<Vec<(String, String)>>>>;
@@ -50,6 +60,14 @@ fn serve(mut stream: TcpStream, seen: &Seen) {
     seen.lock().unwrap().push(headers);
     // Any JSON layout: `"stream": true` (Python's json, curl by hand) or `"stream":true` (compact).
     let body = String::from_utf8_lossy(&body);
+    if body.contains(FAIL) {
+        let error = r#"{"type":"error","error":{"type":"api_error","message":"stand-in failure"}}"#;
+        let _ = stream.write_all(format!("HTTP/1.1 500 Internal Server Error\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{error}", error.len()).as_bytes());
+        return;
+    }
+    if body.contains(SLOW) {
+        std::thread::sleep(SLOW_BY);
+    }
     if body.contains("\"stream\": true") || body.contains("\"stream\":true") {
         let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n");
         for i in 0..3 {
@@ -59,7 +77,11 @@ fn serve(mut stream: TcpStream, seen: &Seen) {
             std::thread::sleep(SSE_GAP);
         }
     } else {
-        let body = r#"{"type":"message","content":[]}"#;
+        // A complete Messages API answer: LiteLLM records a success (metrics, logging) only for one.
+        let body = format!(
+            r#"{{"id":"msg_stand_in","type":"message","role":"assistant","model":"claude-haiku-4-5","content":[{{"type":"text","text":"hi"}}],"stop_reason":"end_turn","stop_sequence":null,"usage":{{"input_tokens":{},"output_tokens":{}}}}}"#,
+            USAGE.0, USAGE.1
+        );
         let _ = stream.write_all(format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).as_bytes());
     }
 }

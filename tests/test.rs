@@ -373,9 +373,9 @@ impl Idp {
 /// earlier with [`Redis::stop`] (to see what a gateway does when its shared state is gone).
 pub struct Redis {
     pub port: u16,
-    /// The TLS port, when started with [`Redis::start_tls`] (the plain port stays open for the test).
-    pub tls_port: Option<u16>,
     pub password: String,
+    /// With [`Redis::start_tls`]: the TLS port and the folder holding its certificate.
+    tls: Option<(u16, tempfile::TempDir)>,
     server: Option<KillOnDrop>,
 }
 
@@ -385,12 +385,16 @@ impl Redis {
         Redis::launch(None)
     }
 
-    /// Also listens with TLS, presenting `cert` and `key` (clients need no certificate).
-    pub fn start_tls(cert: &std::path::Path, key: &std::path::Path) -> Option<Redis> {
-        Redis::launch(Some((cert, key)))
+    /// Also serves TLS on a second port, with a self-signed certificate for `localhost`
+    /// ([`Redis::ca_file`]); [`Redis::url`] is then `rediss://localhost:…`. The plain port stays
+    /// for the test's own [`Redis::command`]s.
+    pub fn start_tls() -> Option<Redis> {
+        let dir = tempfile::tempdir().unwrap();
+        self_signed(&dir.path().join("redis.crt"), &dir.path().join("redis.key"));
+        Redis::launch(Some((free_port(), dir)))
     }
 
-    fn launch(tls: Option<(&std::path::Path, &std::path::Path)>) -> Option<Redis> {
+    fn launch(tls: Option<(u16, tempfile::TempDir)>) -> Option<Redis> {
         let binary = tool("redis-server", &[PathBuf::from("/usr/bin/redis-server")])?;
         let port = free_port();
         let password = format!("redis-test-password-{port}");
@@ -398,14 +402,19 @@ impl Redis {
         command
             .args(["--bind", "127.0.0.1", "--port", &port.to_string(), "--save", "", "--appendonly", "no"])
             .args(["--requirepass", &password]);
-        let tls_port = tls.map(|(cert, key)| {
-            let tls_port = free_port();
-            command.args(["--tls-port", &tls_port.to_string(), "--tls-auth-clients", "no", "--tls-cert-file"]);
-            command.arg(cert).arg("--tls-key-file").arg(key);
-            tls_port
-        });
+        if let Some((tls_port, dir)) = &tls {
+            let (cert, key) = (dir.path().join("redis.crt"), dir.path().join("redis.key"));
+            command.args(["--tls-port", &tls_port.to_string(), "--tls-auth-clients", "no"]);
+            command
+                .arg("--tls-cert-file")
+                .arg(&cert)
+                .arg("--tls-key-file")
+                .arg(&key)
+                .arg("--tls-ca-cert-file")
+                .arg(&cert);
+        }
         let server = command.stdout(std::process::Stdio::null()).spawn().expect("redis-server starts");
-        let redis = Redis { port, tls_port, password, server: Some(KillOnDrop(server)) };
+        let redis = Redis { port, password, tls, server: Some(KillOnDrop(server)) };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         while redis.command(&["PING"]).as_deref() != Some("+PONG") {
             assert!(std::time::Instant::now() < deadline, "redis-server did not answer PING");
@@ -414,13 +423,24 @@ impl Redis {
         Some(redis)
     }
 
+    /// What a gateway connects to: `redis://127.0.0.1:…`, or `rediss://localhost:…` with TLS.
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
+        match &self.tls {
+            Some((tls_port, _)) => format!("rediss://localhost:{tls_port}"),
+            None => format!("redis://127.0.0.1:{}", self.port),
+        }
     }
 
-    /// `rediss://127.0.0.1:<tls port>`; panics unless started with [`Redis::start_tls`].
-    pub fn tls_url(&self) -> String {
-        format!("rediss://127.0.0.1:{}", self.tls_port.expect("started with start_tls"))
+    /// The certificate a client must trust for the TLS port (e.g. as `SSL_CERT_FILE`).
+    pub fn ca_file(&self) -> Option<PathBuf> {
+        self.tls.as_ref().map(|(_, dir)| dir.path().join("redis.crt"))
+    }
+
+    /// `rediss://127.0.0.1:…`, for a client that does not resolve `localhost` (nginx asks only
+    /// its configured resolvers); the certificate names the address too. Panics without TLS.
+    pub fn tls_address_url(&self) -> String {
+        let (tls_port, _) = self.tls.as_ref().expect("started with start_tls");
+        format!("rediss://127.0.0.1:{tls_port}")
     }
 
     /// One command over RESP (after AUTH); the first reply line, or `None` when Redis is down.
@@ -440,6 +460,11 @@ impl Redis {
             reply.clear();
             reader.read_line(&mut reply).ok()?;
         }
+        // A bulk string's value is on the next line.
+        if reply.starts_with('$') && reply.trim_end() != "$-1" {
+            reply.clear();
+            reader.read_line(&mut reply).ok()?;
+        }
         Some(reply.trim_end().to_string())
     }
 
@@ -449,19 +474,42 @@ impl Redis {
     }
 }
 
-/// `calls` requests through Anthropic's Python SDK (`tests/support/anthropic_sdk.py`, the clients
-/// venv) to `base_url` with `token` as the bearer credential, trusting `ca`: what the SDK raised
-/// for each, in order. `None` when the venv is missing outside CI.
-pub fn sdk_calls(base_url: &str, token: &str, ca: &std::path::Path, calls: usize) -> Option<Vec<serde_json::Value>> {
+/// `calls` requests to `base_url` with Anthropic's Python SDK (tests/support/anthropic_client.py,
+/// in the clients venv), presenting `auth_token` as `Authorization: Bearer`, no retries: one JSON
+/// value per call, `{"ok": true, …}` or what the SDK raised (`error`, `status`, `api_message`,
+/// `type`, `request_id`, `retry_after`). `None` when the venv is missing outside CI.
+pub fn anthropic_sdk(base_url: &str, auth_token: &str, model: &str, calls: usize) -> Option<Vec<serde_json::Value>> {
+    anthropic_sdk_trusting(base_url, auth_token, model, calls, None)
+}
+
+/// [`anthropic_sdk`] against an https gateway whose certificate `ca` vouches for.
+pub fn anthropic_sdk_trusting(
+    base_url: &str,
+    auth_token: &str,
+    model: &str,
+    calls: usize,
+    ca: Option<&std::path::Path>,
+) -> Option<Vec<serde_json::Value>> {
     let python = venv_tool("the clients venv (anthropic)", "GATECTL_CLIENTS_PYTHON", "venv-clients", "python")?;
-    let out = Command::new(python)
-        .arg(repo().join("tests/support/anthropic_sdk.py"))
-        .args([base_url, ca.to_str().unwrap(), &calls.to_string()])
-        .env("GATECTL_SDK_TOKEN", token)
+    let mut request =
+        serde_json::json!({"base_url": base_url, "auth_token": auth_token, "model": model, "calls": calls});
+    if let Some(ca) = ca {
+        request["ca_file"] = ca.display().to_string().into();
+    }
+    let mut child = Command::new(python)
+        .arg(repo().join("tests/support/anthropic_client.py"))
+        // The SDK reads credentials and its base URL from these when they are set.
         .env_remove("ANTHROPIC_API_KEY")
         .env_remove("ANTHROPIC_AUTH_TOKEN")
-        .output()
-        .expect("the SDK probe runs");
-    assert!(out.status.success(), "the SDK probe failed: {}", String::from_utf8_lossy(&out.stderr));
-    Some(String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect())
+        .env_remove("ANTHROPIC_BASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the SDK client starts");
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), request.to_string().as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "the SDK client failed: {}", String::from_utf8_lossy(&output.stderr));
+    let lines = String::from_utf8(output.stdout).unwrap();
+    Some(lines.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect())
 }

@@ -25,10 +25,11 @@ pub enum Feature {
     DefaultAnthropicVersion,
     ModelAllowlist,
     Streaming,
+    Alerts,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 16] = [
+    pub const ALL: [Feature; 17] = [
         Feature::ApiKeyAuth,
         Feature::OAuth2,
         Feature::Mtls,
@@ -45,6 +46,7 @@ impl Feature {
         Feature::DefaultAnthropicVersion,
         Feature::ModelAllowlist,
         Feature::Streaming,
+        Feature::Alerts,
     ];
 
     /// The policy field a user recognises.
@@ -66,6 +68,7 @@ impl Feature {
             Feature::DefaultAnthropicVersion => "upstream.anthropic_version",
             Feature::ModelAllowlist => "upstream.models",
             Feature::Streaming => "streaming.sse",
+            Feature::Alerts => "alerts",
         }
     }
 
@@ -96,6 +99,7 @@ impl Feature {
             Feature::DefaultAnthropicVersion => policy.upstream.anthropic_version.is_some(),
             Feature::ModelAllowlist => !policy.upstream.models.is_empty(),
             Feature::Streaming => policy.streaming.as_ref().is_none_or(|s| s.sse),
+            Feature::Alerts => policy.alerts.is_some(),
         }
     }
 }
@@ -126,6 +130,10 @@ pub fn support(target: Target, feature: Feature) -> Support {
             "JSON lines (time, request id, client, consumer, auth method, endpoint, method, status, duration, upstream status, rate-limited, refusal reason), never a credential; no model or token counts, since nginx parses no bodies; retention is the log rotation's",
         ),
         (Target::Nginx, ModelAllowlist) => Unsupported("nginx does not read the request body's model"),
+        (Target::Nginx, Alerts) => Approximated(
+            "prometheus-rules.yaml over metrics mtail derives from the JSON audit log (the rendered .mtail program): \
+             nothing is rendered without `audit.enabled`; with `rate_limits.by: ip` exhaustion is alerted on 429s, not at 90 %",
+        ),
         (Target::Nginx, _) => Native,
 
         (Target::Kong, OAuth2) => Unsupported(
@@ -141,29 +149,37 @@ pub fn support(target: Target, feature: Feature) -> Support {
             Approximated("Kong forwards every client header except those removed; credential headers are always removed")
         }
         (Target::Kong, ModelAllowlist) => Unsupported("no OSS plugin matches the request body's model"),
+        (Target::Kong, Alerts) => Approximated(
+            "prometheus-rules.yaml over the prometheus plugin's metrics: p99 is interpolated between Kong's latency buckets \
+             (exact when p99_latency_seconds is a bucket bound: 1, 2, 5, 10, 30 or 60); with `rate_limits.by: ip` exhaustion is alerted on 429s, not at 90 %",
+        ),
         (Target::Kong, _) => Native,
 
-        // Keys, per-consumer limits and the allowlist are enforced by the rendered custom_auth hook.
-        (Target::Litellm, OAuth2) => Unsupported(
-            "LiteLLM's JWT mode checks neither issuer nor token lifetime (render refuses the policy)",
+        // Keys, tokens, limits, the allowlist and the audit log are the rendered custom_auth hook's.
+        (Target::Litellm, OAuth2) => Approximated(
+            "the hook checks the signature against the policy's JWKS (RSA, RSA-PSS, EC or EdDSA: `none` and HMAC refused; keys cached, fetched again for an unknown kid at most every 10 s), iss, aud, exp and nbf (30 s leeway), exp − iat against max_token_lifetime_minutes, required_scopes in `scope` or `scp`, and `sub` (else `client_id`) against the consumers; PKCE happens at the IdP and is not visible in a token",
         ),
-        (Target::Litellm, Mtls) => {
-            Unsupported("LiteLLM has no client-certificate option: terminate mTLS in front of it (render refuses the policy)")
-        }
+        (Target::Litellm, Mtls) => Unsupported(
+            "LiteLLM cannot require client certificates (its CLI sets only the server's key and certificate): put the nginx target in front (render refuses the policy)",
+        ),
         (Target::Litellm, TokensPerMinute) => {
             Approximated("counted from usage after each response, so one request can overshoot")
         }
         (Target::Litellm, Burst) => Unsupported("the hook counts requests per minute, with no burst"),
-        (Target::Litellm, ClusterWideLimits) => Unsupported("counters are per LiteLLM process"),
         (Target::Litellm, IpAllowlist) => {
             Approximated("checks the direct peer address: behind a proxy it sees the proxy")
         }
         (Target::Litellm, TlsFloor | Hsts) => Unsupported("LiteLLM terminates no TLS: put a TLS proxy in front of it"),
-        (Target::Litellm, AuditLog) => {
-            Approximated("no per-request audit log without a logging callback; redaction and retention are not configurable")
-        }
+        (Target::Litellm, AuditLog) => Approximated(
+            "the hook writes one JSON line per request to stdout, without headers or credentials (count_tokens: on admission, without status); retention is the log collector's",
+        ),
         (Target::Litellm, HeaderForwarding) => Approximated(
             "/v1/messages forwards anthropic-version and anthropic-beta only; count_tokens ignores the client's version",
+        ),
+        (Target::Litellm, Alerts) => Approximated(
+            "prometheus-rules.yaml over the prometheus callback's metrics (needs prometheus-client): p99 is interpolated \
+             between LiteLLM's latency buckets (exact when p99_latency_seconds is a bucket bound: 1, 2, 5, 10, 30, 60, \
+             120 or 300) and counts successful requests only; with `rate_limits.by: ip` exhaustion is alerted on 429s, not at 90 %",
         ),
         (Target::Litellm, _) => Native,
 
@@ -197,6 +213,10 @@ pub fn support(target: Target, feature: Feature) -> Support {
             "enforced on Zuplo's managed edge, which sets the client address; `zuplo dev` takes it from a `true-client-ip` header any client can send",
         ),
         (Target::Zuplo, ModelAllowlist) => Unsupported("no policy rendered checks the request body's model"),
+        (Target::Zuplo, Alerts) => Unsupported(
+            "managed: no Prometheus endpoint, so no rule file; alert in Zuplo's analytics, or on what its metrics plugins \
+             (Datadog, Dynatrace, New Relic; Enterprise) send to that service",
+        ),
         (Target::Zuplo, _) => Native,
 
         // Consumers become virtual accounts; TrueFoundry issues their tokens and holds the counters.
@@ -234,6 +254,10 @@ pub fn support(target: Target, feature: Feature) -> Support {
         (Target::Truefoundry, DefaultAnthropicVersion) => {
             Unsupported("TrueFoundry sets anthropic-version itself; the provider account has no field for it")
         }
+        (Target::Truefoundry, Alerts) => Unsupported(
+            "managed: no rule file (its metric names cannot be verified here); alert on the metrics TrueFoundry's \
+             dashboard exports over OpenTelemetry, or on /metrics of a self-hosted gateway",
+        ),
         (Target::Truefoundry, _) => Native,
     }
 }

@@ -165,6 +165,13 @@ pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     if policy.audit.as_ref().is_some_and(|a| a.enabled) {
         plugins.push(plugin("file-log", audit_log(policy)));
     }
+    if policy.alerts.is_some() {
+        // What prometheus-rules.yaml reads (src/render/alerts.rs); Kong turns all three off by default.
+        plugins.push(plugin(
+            "prometheus",
+            json!({ "status_code_metrics": true, "latency_metrics": true, "per_consumer": true }),
+        ));
+    }
 
     let sse = policy.streaming.as_ref().is_none_or(|s| s.sse);
     let protocols = policy.listener.as_ref().map(|l| if l.tls.is_some() { "https" } else { "http" });

@@ -4,12 +4,14 @@
 //! Without a database LiteLLM authenticates only its master key, and answers a wrong
 //! key with 400 ("No connected db.") and a missing one with 500. Its open-source
 //! `custom_auth` hook runs before that check on every authenticated route, so
-//! gatectl renders one: it compares the presented key (in the policy's header)
-//! with each consumer's key, read from the environment, in constant time; answers
-//! 401 otherwise; enforces the IP allowlist (CIDRs; LiteLLM's own `allowed_ips`
-//! needs a licence and matches exact addresses only); and hands LiteLLM the
-//! consumer's requests/tokens-per-minute limits, which its in-process limiter
-//! enforces per consumer (or per client address with `rate_limits.by: ip`).
+//! gatectl renders one that does what the policy asks of a client: the IP allowlist
+//! (CIDRs; LiteLLM's own `allowed_ips` needs a licence and matches exact addresses
+//! only); the Messages API routes only; the consumer's key (compared in constant time)
+//! or OAuth2 access token (validated with PyJWT against the policy's JWKS); the
+//! consumer's requests/tokens per minute, counted in the policy's Redis when
+//! `rate_limits.shared_state` is set; and an audit line per request. Refusals on
+//! `/v1/messages` are raised from a pre-call hook, where LiteLLM answers in
+//! Anthropic's error shape with the refusal's headers (see the template's docstring).
 //! The master key LiteLLM insists on at start-up is never accepted from a client.
 //!
 //! config.yaml is built as a JSON value and written by [`super::yaml::to_yaml`]: every
@@ -21,7 +23,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use super::{secrets, Context, File, RenderError, Target};
-use crate::policy::{AuthMethod, Policy, RateLimitKey, SecretRef};
+use crate::policy::{AuthMethod, Consumer, Policy, RateLimitKey, SecretRef};
 
 pub const CONFIG_TEMPLATE: &str = "litellm/config.yaml.j2";
 pub const AUTH_TEMPLATE: &str = "litellm/gatectl_auth.py.j2";
@@ -35,12 +37,19 @@ pub const CONFIG_FILE: &str = "config.yaml";
 pub const AUTH_MODULE: &str = "gatectl_auth";
 /// LiteLLM refuses to start without a master key; it authenticates no client here.
 pub const MASTER_KEY_ENV: &str = "LITELLM_MASTER_KEY";
+/// Why an mTLS policy does not render: LiteLLM's listener cannot ask for a client certificate.
+const MTLS_REFUSAL: &str = "LiteLLM cannot require client certificates (its CLI sets only the server's \
+     key and certificate): render the policy for nginx, which verifies them, and put it in front";
+/// Where `--prometheus_metrics_port` serves metrics (LiteLLM's own example port), unless the proxy uses it.
+const METRICS_PORT: u16 = 4001;
 
 #[derive(Serialize)]
 struct ConfigView {
     header: String,
     policy: String,
     port: u16,
+    /// The port LiteLLM serves Prometheus metrics on, when the policy sets alerts.
+    metrics_port: Option<u16>,
     env: Vec<String>,
     document: String,
 }
@@ -59,29 +68,16 @@ fn unrepresentable(field: &str, reason: &str) -> RenderError {
 
 pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     let policy = cx.policy;
-    match policy.auth.method {
-        AuthMethod::Oauth2 => {
-            return Err(unrepresentable(
-                "auth.method",
-                "LiteLLM's JWT/OAuth2 auth is an Enterprise feature, and gatectl does not render it \
-                 (its JWKS URL and audience come from environment variables, the issuer and token \
-                 lifetime are not checked)",
-            ))
-        }
-        AuthMethod::Mtls => {
-            return Err(unrepresentable(
-                "auth.method",
-                "LiteLLM has no client-certificate option: terminate mTLS in a proxy in front of it",
-            ))
-        }
-        AuthMethod::ApiKey | AuthMethod::None => {}
+    if policy.auth.method == AuthMethod::Mtls {
+        return Err(unrepresentable("auth.method", MTLS_REFUSAL));
     }
 
     let provider_key = secrets::litellm(&policy.upstream.api_key);
     let mut env = vec![secrets::env_name(&policy.upstream.api_key), MASTER_KEY_ENV.to_string()];
     let consumers = consumer_settings(policy, &mut env)?;
+    let shared_state = shared_state_settings(policy, &mut env);
 
-    let document = json!({
+    let mut document = json!({
         "model_list": model_list(policy, &provider_key),
         "general_settings": general_settings(policy),
         "litellm_settings": {
@@ -91,11 +87,22 @@ pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
             "redact_user_api_key_info": true,
         },
     });
+    let port = policy.listener.as_ref().map_or(4000, |l| l.port);
+    let metrics_port = policy.alerts.as_ref().map(|_| {
+        // The metrics prometheus-rules.yaml reads (src/render/alerts.rs).
+        document["litellm_settings"]["callbacks"] = json!(["prometheus"]);
+        if port == METRICS_PORT {
+            METRICS_PORT + 1
+        } else {
+            METRICS_PORT
+        }
+    });
     refuse_environment_references(&document)?;
     let config = ConfigView {
         header: cx.provenance.comment("#"),
         policy: policy.name.0.clone(),
-        port: policy.listener.as_ref().map_or(4000, |l| l.port),
+        port,
+        metrics_port,
         env,
         document: super::yaml::to_yaml(&document, &Default::default()),
     };
@@ -108,6 +115,7 @@ pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     })?;
 
     let settings = json!({
+        "policy": policy.name.0,
         "auth": policy.auth.method.as_str(),
         "header": policy.auth.key_header().0.to_ascii_lowercase(),
         "consumers": consumers,
@@ -116,6 +124,9 @@ pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
             _ => "consumer",
         },
         "allowlist": policy.network.as_ref().map(|n| n.ip_allowlist.clone()).unwrap_or_default(),
+        "models": policy.upstream.models,
+        "oauth2": oauth2_settings(policy)?,
+        "shared_state": shared_state,
     });
     let settings_json = serde_json::to_string(&settings).expect("settings serialise");
     let auth = AuthView {
@@ -221,37 +232,83 @@ fn strings_of<'a>(value: &'a Value, path: &mut Vec<&'a str>, out: &mut Vec<(Vec<
     }
 }
 
-/// The hook's view of each consumer: name, the variable holding its key, its limits.
+/// The hook's view of each consumer: name, how it is recognised (the variable holding its
+/// key, or its token subject), its limits.
 fn consumer_settings(policy: &Policy, env: &mut Vec<String>) -> Result<Value, RenderError> {
     let limits = policy.rate_limits.as_ref();
-    let limit_of = |consumer: Option<&crate::policy::Consumer>| {
+    let entry = |name: &str, key_env: Option<String>, subject: Option<&str>, consumer: Option<&Consumer>| {
         let own = consumer.and_then(|c| c.rate_limit.as_ref());
         let rpm = own.and_then(|r| r.requests_per_minute).or(limits.and_then(|l| l.requests_per_minute));
         let tpm = own.and_then(|r| r.tokens_per_minute).or(limits.and_then(|l| l.tokens_per_minute));
-        (rpm, tpm)
+        json!({"name": name, "key_env": key_env, "subject": subject, "rpm": rpm, "tpm": tpm})
     };
     if policy.auth.method == AuthMethod::None {
-        let (rpm, tpm) = limit_of(None);
-        return Ok(json!([{"name": "anonymous", "key_env": null, "rpm": rpm, "tpm": tpm}]));
+        return Ok(json!([entry("anonymous", None, None, None)]));
     }
     let mut out = Vec::new();
     // A set beside the ordered list: linear even for 10,000 consumers.
     let mut listed: std::collections::HashSet<String> = env.iter().cloned().collect();
     for consumer in &policy.consumers {
-        let key = consumer.key.as_ref().ok_or_else(|| {
-            unrepresentable(&format!("consumers.{}", consumer.name.0), "an api_key consumer without a `key`")
-        })?;
+        let field = || format!("consumers.{}", consumer.name.0);
+        if policy.auth.method == AuthMethod::Oauth2 {
+            let subject = consumer
+                .subject
+                .as_deref()
+                .ok_or_else(|| unrepresentable(&field(), "an oauth2 consumer without a `subject`"))?;
+            out.push(entry(&consumer.name.0, None, Some(subject), Some(consumer)));
+            continue;
+        }
+        let key =
+            consumer.key.as_ref().ok_or_else(|| unrepresentable(&field(), "an api_key consumer without a `key`"))?;
         let key_env = secrets::env_name(key);
         if listed.insert(key_env.clone()) {
             env.push(key_env.clone());
         }
-        let (rpm, tpm) = limit_of(Some(consumer));
-        out.push(json!({"name": consumer.name.0, "key_env": key_env, "rpm": rpm, "tpm": tpm}));
+        out.push(entry(&consumer.name.0, Some(key_env), None, Some(consumer)));
     }
     if out.is_empty() {
-        return Err(unrepresentable("consumers", "api_key auth without consumers would let nobody in"));
+        return Err(unrepresentable("consumers", "a gateway without consumers would let nobody in"));
     }
     Ok(Value::Array(out))
+}
+
+/// What the hook checks of an access token. Every claim the policy names is required:
+/// without issuer, JWKS URL or audience the hook would accept tokens it cannot check
+/// (lint reports them; a suppressed finding must not render a weaker gateway).
+fn oauth2_settings(policy: &Policy) -> Result<Value, RenderError> {
+    if policy.auth.method != AuthMethod::Oauth2 {
+        return Ok(Value::Null);
+    }
+    let oauth2 = policy
+        .auth
+        .oauth2
+        .as_ref()
+        .ok_or_else(|| unrepresentable("auth.oauth2", "oauth2 without an `auth.oauth2` section"))?;
+    let required = |field: &str, value: &Option<String>| {
+        value.clone().ok_or_else(|| {
+            unrepresentable(&format!("auth.oauth2.{field}"), "the hook validates every token against it: set it")
+        })
+    };
+    Ok(json!({
+        "issuer": required("issuer", &oauth2.issuer)?,
+        "jwks_url": required("jwks_url", &oauth2.jwks_url)?,
+        "audience": required("audience", &oauth2.audience)?,
+        "scopes": oauth2.required_scopes,
+        "max_lifetime_seconds": oauth2.max_token_lifetime_minutes.map(|m| u64::from(m) * 60),
+    }))
+}
+
+/// Where the counters live when several replicas share them, and what to do without them.
+fn shared_state_settings(policy: &Policy, env: &mut Vec<String>) -> Value {
+    let Some(limits) = policy.rate_limits.as_ref() else { return Value::Null };
+    let Some(url) = &limits.shared_state else { return Value::Null };
+    let password_env = limits.shared_state_password.as_ref().map(secrets::env_name);
+    if let Some(name) = &password_env {
+        if !env.contains(name) {
+            env.push(name.clone());
+        }
+    }
+    json!({"url": url, "password_env": password_env, "failure": limits.shared_state_failure.as_str()})
 }
 
 /// A Python string literal: JSON's string syntax is a subset of Python's.

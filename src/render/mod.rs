@@ -4,9 +4,11 @@
 //! fills its templates (`templates/<target>/`). What targets share — names,
 //! secret-reference mapping, escaping, the provenance header — lives here once.
 
+pub mod alerts;
 pub mod capability;
 pub mod kong;
 pub mod litellm;
+pub mod mtail;
 pub mod nginx;
 pub mod output;
 pub mod provenance;
@@ -64,13 +66,14 @@ impl Target {
     /// the renderer sees it and the files after ([`validate`]), so no renderer can skip either.
     pub fn render(self, cx: &Context) -> Result<Rendered, RenderError> {
         validate::policy(cx.policy)?;
-        let files = match self {
+        let mut files = match self {
             Target::Kong => kong::render(cx)?,
             Target::Zuplo => zuplo::render(cx)?,
             Target::Truefoundry => truefoundry::render(cx)?,
             Target::Litellm => litellm::render(cx)?,
             Target::Nginx => nginx::render(cx)?,
         };
+        files.extend(alerts::render(cx, self)?);
         validate::files(self, &files, cx.provenance)?;
         Ok(Rendered { target: self, files })
     }

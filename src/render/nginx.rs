@@ -220,6 +220,13 @@ pub fn secrets_dir(policy: &Policy) -> String {
         .unwrap_or_else(|| format!("/etc/nginx/gatectl/{}", policy.name.0))
 }
 
+/// The JSON audit log's path, when the policy enables auditing.
+pub fn audit_log_path(policy: &Policy) -> Option<String> {
+    policy.audit.as_ref().filter(|a| a.enabled)?;
+    let configured = policy.targets.nginx.as_ref().and_then(|s| s.audit_log.clone());
+    Some(configured.unwrap_or_else(|| format!("/var/log/nginx/gatectl-{}-audit.log", policy.name.0)))
+}
+
 pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     let policy = cx.policy;
     let unrepresentable = |field: &str, reason: &str| RenderError::Unrepresentable {
@@ -345,11 +352,7 @@ pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
         anthropic_version: policy.upstream.anthropic_version.clone(),
         allowlist: policy.network.as_ref().map(|n| n.ip_allowlist.clone()).unwrap_or_default(),
         limits,
-        audit: policy.audit.as_ref().filter(|a| a.enabled).map(|_| Audit {
-            path: settings
-                .and_then(|s| s.audit_log.clone())
-                .unwrap_or_else(|| format!("/var/log/nginx/gatectl-{name}-audit.log")),
-        }),
+        audit: audit_log_path(policy).map(|path| Audit { path }),
         port: listener.map_or(443, |l| l.port),
         server_name: listener.map_or_else(|| "_".to_string(), |l| l.host.clone()),
         tls,

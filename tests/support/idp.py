@@ -8,7 +8,8 @@ The JWKS is read from DIR on every request, so a key added with `keygen` while t
 is a rotation (a new `kid`) that needs no restart; `/stats` counts JWKS fetches, so a test can
 prove a gateway caches the keys. A spec is {"kid": KID, "claims": {...}} plus, for the attacks a
 gateway must refuse, "alg": "none" (unsigned) or "alg": "HS256-public" (HMAC keyed with the
-public key's PEM: the RS256/HS256 confusion), or "tamper": true (a valid signature over other claims).
+public key's PEM: the RS256/HS256 confusion), or "tamper": true (a valid signature over other claims),
+or "header_kid": KID2 (signed with KID's key, but naming KID2 in its header: a key the JWKS may not hold).
 """
 
 import base64
@@ -69,7 +70,7 @@ def mint(directory: pathlib.Path, spec: dict) -> str:
         public = key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         signing_input = f"{b64(json.dumps({'alg': 'HS256', 'typ': 'JWT', 'kid': kid}).encode())}.{b64(json.dumps(claims).encode())}"
         return f"{signing_input}.{b64(hmac.new(public, signing_input.encode(), hashlib.sha256).digest())}"
-    token = jwt.encode(claims, key, algorithm=alg, headers={"kid": kid})
+    token = jwt.encode(claims, key, algorithm=alg, headers={"kid": spec.get("header_kid", kid)})
     if spec.get("tamper"):
         head, _, signature = token.split(".")
         token = f"{head}.{b64(json.dumps({**claims, 'sub': claims.get('sub', '') + '-x'}).encode())}.{signature}"
