@@ -23,6 +23,8 @@ enum Command {
     Render(commands::render::RenderArgs),
     /// Compare what the policy renders with the configs already deployed (exit 1 on drift).
     Diff(commands::diff::DiffArgs),
+    /// Probe a running gateway and check that it enforces the policy (exit 1 when a check fails).
+    Verify(commands::verify::VerifyArgs),
     /// On the deploy host: resolve env:/file: secrets into the include files a rendered nginx config expects.
     Materialize(commands::materialize::MaterializeArgs),
     /// Print what each target enforces of a policy: natively, approximately, or not at all.
@@ -55,6 +57,7 @@ pub fn main() -> ExitCode {
         Command::Lint(args) => commands::lint::run(&args),
         Command::Render(args) => commands::render::run(&args),
         Command::Diff(args) => commands::diff::run(&args),
+        Command::Verify(args) => commands::verify::run(&args),
         Command::Materialize(args) => commands::materialize::run(&args),
         Command::Targets => commands::targets::run(),
         Command::Schema => commands::schema::run(),

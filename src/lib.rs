@@ -3,7 +3,8 @@
 //!
 //! The pipeline, in module order: [`load`] (YAML with spans) → [`policy`] (the
 //! typed model) → [`check`] (schema + [`rules`] + suppressions) → [`report`]
-//! (text, json, sarif, markdown). [`cli`] dispatches to one module per command
+//! (text, json, sarif, markdown); [`diff`] and [`verify`] compare the render with what
+//! is deployed and what runs. [`cli`] dispatches to one module per command
 //! in [`commands`]; [`severity`] is shared by the layers that raise and count findings;
 //! everything printed goes through [`sink`], which masks credentials.
 
@@ -21,3 +22,4 @@ pub mod report;
 pub mod rules;
 pub mod severity;
 pub mod sink;
+pub mod verify;

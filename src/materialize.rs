@@ -9,7 +9,7 @@
 //! `--root` (its path is plain and absolute, and no symbolic link may lead out of the root).
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::jwks::{self, JwksError};
 use crate::policy::{AuthMethod, Policy, Reference, SecretRef};
@@ -117,25 +117,31 @@ fn jwks_document(policy: &Policy) -> Result<(&'static str, String), MaterializeE
     Ok(("auth.oauth2.jwks_url", fetch(url)?))
 }
 
-/// GETs a JWKS: https with the host's trust store, or plain http from loopback only.
+/// GETs a JWKS: https with the host's trust store (and its name checked), or plain http from
+/// loopback only. The HTTP client is verify's: one client in the binary.
 fn fetch(url: &str) -> Result<String, MaterializeError> {
-    let https = url.starts_with("https://");
-    if !https && !is_loopback_http(url) {
+    use crate::verify::http::{send, Endpoint, Request};
+    use crate::verify::tls::{Identity, TlsClient};
+    if !url.starts_with("https://") && !is_loopback_http(url) {
         return Err(MaterializeError::InsecureJwks { url: url.into() });
     }
     let fail = |reason: String| MaterializeError::Fetch { url: url.into(), reason };
-    let tls = ureq::tls::TlsConfig::builder()
-        .provider(ureq::tls::TlsProvider::NativeTls)
-        .root_certs(ureq::tls::RootCerts::PlatformVerifier)
-        .build();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .tls_config(tls)
-        .https_only(https)
-        .timeout_global(Some(Duration::from_secs(15)))
-        .build()
-        .into();
-    let mut response = agent.get(url).header("accept", "application/json").call().map_err(|e| fail(e.to_string()))?;
-    response.body_mut().with_config().limit(1 << 20).read_to_string().map_err(|e| fail(e.to_string()))
+    let endpoint = Endpoint::parse(url).map_err(|e| fail(e.to_string()))?;
+    let tls = TlsClient::new(None, None).map_err(|e| fail(e.to_string()))?;
+    let request = Request {
+        method: "GET",
+        // The URL's path is the endpoint's prefix; a bare host asks for `/`.
+        path: if endpoint.base.is_empty() { "/" } else { "" },
+        headers: vec![("Accept".into(), "application/json".into())],
+        body: Vec::new(),
+    };
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let response =
+        send(&endpoint, Some((&tls, Identity::Anonymous)), &request, deadline).map_err(|e| fail(e.to_string()))?;
+    if response.status != 200 {
+        return Err(fail(format!("HTTP {}", response.status)));
+    }
+    String::from_utf8(response.body).map_err(|_| fail("the answer is not UTF-8".into()))
 }
 
 /// `http://127.0.0.1…`, `http://localhost…` or `http://[::1]…`.

@@ -589,7 +589,7 @@ fn litellm_metrics_match_the_rules_and_fire_them() {
 
 #[test]
 fn nginx_audit_log_through_mtail_matches_the_rules_and_fires_them() {
-    let Some(nginx) = crate::render::nginx_binary() else { return };
+    let Some(nginx) = crate::gateways::nginx_binary() else { return };
     let Some(mtail) = tool("mtail", &[PathBuf::from("/usr/bin/mtail")]) else { return };
     let Some(promtool) = promtool() else { return };
     let dir = tempfile::tempdir().unwrap();

@@ -440,14 +440,21 @@ fn a_changed_tls_floor_is_drift() {
 fn an_inline_secret_in_the_deployed_config_is_reported_and_never_printed() {
     let prod = example("claude-code-prod");
     let cases: &[(&str, &str, &str, String)] = &[
+        // Where Kong can hold a vault reference (a literal consumer key is what a live Kong stores:
+        // see a_live_kong_dump_is_compared_through_the_references_the_render_holds).
         (
             "kong",
             "kong.yaml",
-            "${{ env \"DECK_GATECTL_VAULT_SECRET_CLAUDE_CODE_PROD_CONSUMERS_TEAM_DATA\" | printf \"Bearer %s\" | printf \"%q\" }}",
-            format!("\"Bearer {LEAKED}\""),
+            "\"{vault://env/gatectl-vault-secret-claude-code-prod-redis-password}\"",
+            format!("\"{LEAKED}\""),
         ),
         ("litellm", "config.yaml", "os.environ/GATECTL_VAULT_SECRET_CLAUDE_CODE_PROD_PROVIDER_KEY", LEAKED.to_string()),
-        ("nginx", "claude-code-prod.conf", "proxy_set_header Host", format!("proxy_set_header x-trace {LEAKED};\n        proxy_set_header Host")),
+        (
+            "nginx",
+            "claude-code-prod.conf",
+            "proxy_set_header Host",
+            format!("proxy_set_header x-trace {LEAKED};\n        proxy_set_header Host"),
+        ),
     ];
     for (target, file, from, to) in cases {
         let test = Test::new();
@@ -589,4 +596,160 @@ fn kong_plugin_defaults_match_kongs_plugin_schemas() {
     assert_eq!(checked_in, Value::Object(derived), "src/diff/kong_defaults.json is stale: re-run with GATECTL_BLESS=1");
     assert_eq!(checked_in["rate-limiting"]["policy"], "local", "a known default is present");
     assert_eq!(checked_in["mtls-auth"]["revocation_check_mode"], "IGNORE_CA_ERROR", "an Enterprise default is present");
+}
+
+/// `nginx -T` of the production example as nginx loads it: every file after its marker line.
+fn nginx_dump(root: &Path, edit: impl Fn(String) -> String) -> Option<(String, String)> {
+    let policy = crate::gateways::prod_for_nginx(root, 1, 8443, &[]);
+    let secrets = crate::gateways::prod_secrets();
+    let (nginx, main) = crate::gateways::nginx_config(root, &policy, &secrets, edit)?;
+    let out = std::process::Command::new(nginx)
+        .args(["-T", "-p", root.to_str().unwrap(), "-e", "/dev/null", "-c", main.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "nginx -T: {}", String::from_utf8_lossy(&out.stderr));
+    // What a user captures with `nginx -T 2>&1`: the test lines first, then the files.
+    let dump = format!("{}{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+    assert!(dump.contains("# configuration file ") && dump.contains("syntax is ok"), "{dump}");
+    Some((policy, dump))
+}
+
+#[test]
+fn nginx_t_output_is_a_deployed_config() {
+    let test = Test::new();
+    let root = test.path().join("root");
+    let Some((policy, dump)) = nginx_dump(&root, |conf| conf) else { return };
+    let test = test.file("policy.yaml", &policy).file("dump.txt", &dump);
+    let policy_path = test.path().join("policy.yaml");
+    let diff = |deployed: &str, stdin: &str, extra: &[&str]| {
+        Test::new()
+            .stdin(stdin)
+            .args(&["diff", policy_path.to_str().unwrap(), "-t", "nginx", "--deployed", deployed, "--today", TODAY])
+            .args(extra)
+            .run()
+    };
+    // The policy's file is found among nginx.conf and what it includes: no drift, from a file or stdin.
+    let out = diff(test.path().join("dump.txt").to_str().unwrap(), "", &[]).code(0);
+    out.stdout_has("no drift").stdout_has("from the nginx -T output in");
+    diff("-", &dump, &[]).code(0).stdout_has("no drift");
+
+    // A limit changed in the running config is drift, and the only change.
+    let Some((_, drifted)) = nginx_dump(&root, |conf| conf.replace("rate=100r/m", "rate=1000r/m")) else { return };
+    let out = diff("-", &drifted, &["--format", "json"]).code(1);
+    assert_eq!(changes(&out).len(), 1, "{}", out.stdout);
+    assert!(out.stdout.contains("rate=1000r/m"), "{}", out.stdout);
+
+    // Output without the policy's file names what it holds.
+    let others = dump.replace("claude-code-prod", "another-policy");
+    diff("-", &others, &[]).code(2).stderr_has("holds no claude-code-prod.conf").stderr_has("nginx.conf");
+}
+
+/// The decK variables the production example's Kong render names, with values that look like
+/// nothing in particular (so only their position can mask them).
+const DECK_KEYS: [(&str, &str); 4] = [
+    ("DECK_GATECTL_VAULT_SECRET_CLAUDE_CODE_PROD_CONSUMERS_TEAM_PLATFORM", "platformteamsharedkey"),
+    ("DECK_GATECTL_VAULT_SECRET_CLAUDE_CODE_PROD_CONSUMERS_TEAM_DATA", "datateamsharedkeyvalue"),
+    ("DECK_GATECTL_AWS_SM_CLAUDE_CODE_PROD_CI_BOT", "cibotpipelinekeyvalue"),
+    ("DECK_GATECTL_VAULT_SECRET_CLAUDE_CODE_PROD_PROVIDER_KEY", "sk-ant-api03-LiveProviderKey0123456789abcdefXYZ"),
+];
+
+/// What `deck gateway dump` returns after `deck gateway sync` of the render with DECK_KEYS set:
+/// decK substituted the keys (Kong stores them literally: consumer keys, the provider key in
+/// request-transformer's header), Kong added ids, timestamps and defaults, and kept the Redis
+/// password's vault reference (a field it resolves itself).
+fn live_kong_dump(rendered: &str) -> String {
+    let mut text = rendered.to_string();
+    for (name, value) in DECK_KEYS {
+        let template = |format: &str| format!("${{{{ env \"{name}\" | printf \"{format}\" | printf \"%q\" }}}}");
+        for (format, literal) in
+            [("Bearer %s", format!("Bearer {value}")), ("x-api-key:%s", format!("x-api-key:{value}"))]
+        {
+            text = text.replace(&template(format), &serde_json::to_string(&literal).unwrap());
+        }
+    }
+    assert!(!text.contains("${{"), "every decK substitution was made:\n{text}");
+    let mut value: Value = serde_yaml_ng::from_str(&text).unwrap();
+    as_dumped(&mut value);
+    serde_yaml_ng::to_string(&value).unwrap()
+}
+
+#[test]
+fn a_live_kong_dump_is_compared_through_the_references_the_render_holds() {
+    let prod = example("claude-code-prod");
+    let test = Test::new();
+    assert!(deploy(&test, &prod, "kong"));
+    let yaml = folder(&test, "kong").join("kong.yaml");
+    let dump = live_kong_dump(&std::fs::read_to_string(&yaml).unwrap());
+    let run = |dump: &str, keys: &[(&str, &str)], format: &str| {
+        let mut t = Test::new().file("kong.yaml", dump);
+        for (name, value) in keys {
+            t = t.env(name, value);
+        }
+        let deployed = t.path().join("kong.yaml");
+        let out = t
+            .args(&["diff", &prod, "-t", "kong", "--deployed", deployed.to_str().unwrap(), "--format", format])
+            .args(&["--today", TODAY])
+            .run();
+        DECK_KEYS.iter().fold(out, |out, (_, value)| out.nowhere(value))
+    };
+
+    // The variables decK read at sync, set here too: the same state, no drift, no inline secret.
+    for format in ["text", "json", "markdown"] {
+        run(&dump, &DECK_KEYS, format).code(0);
+    }
+    let out = run(&dump, &DECK_KEYS, "json").code(0);
+    assert_eq!(out.json()["targets"][0]["inline_secrets"], serde_json::json!([]));
+
+    // One consumer's key rotated in Kong but not in the variables: drift at that position, masked.
+    let rotated = dump.replace("Bearer datateamsharedkeyvalue", "Bearer datateamrotatedkeyvalue");
+    let out = run(&rotated, &DECK_KEYS, "json").code(1);
+    assert_eq!(changes(&out), [("changed".to_string(), "consumers[team-data].keyauth_credentials[0].key".to_string())]);
+    assert!(!out.stdout.contains("datateamrotatedkeyvalue"), "{}", out.stdout);
+    let text = run(&rotated, &DECK_KEYS, "text").code(1).stdout;
+    assert!(text.contains("~ consumers[team-data].keyauth_credentials[0].key: \"****\" → \"${{ env"), "{text}");
+    // So is a changed limit.
+    let out = run(&dump.replacen("minute: 100", "minute: 1000", 1), &DECK_KEYS, "json").code(1);
+    assert_eq!(
+        changes(&out),
+        [("changed".to_string(), "services[claude-code-prod].plugins[rate-limiting].config.minute".to_string())]
+    );
+
+    // Without the variables nothing can be compared at those positions: listed, not drift.
+    let out = run(&dump, &[], "json").code(0);
+    let not_compared: Vec<String> = out.json()["targets"][0]["not_compared"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| format!("{} ({})", n["path"].as_str().unwrap(), n["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        not_compared,
+        [
+            "consumers[ci-bot].keyauth_credentials[0].key ($DECK_GATECTL_AWS_SM_CLAUDE_CODE_PROD_CI_BOT is not set)",
+            "consumers[team-data].keyauth_credentials[0].key ($DECK_GATECTL_VAULT_SECRET_CLAUDE_CODE_PROD_CONSUMERS_TEAM_DATA is not set)",
+            "consumers[team-platform].keyauth_credentials[0].key ($DECK_GATECTL_VAULT_SECRET_CLAUDE_CODE_PROD_CONSUMERS_TEAM_PLATFORM is not set)",
+            "services[claude-code-prod].plugins[request-transformer].config.add.headers ($DECK_GATECTL_VAULT_SECRET_CLAUDE_CODE_PROD_PROVIDER_KEY is not set)",
+        ]
+    );
+    run(&dump, &[], "text")
+        .code(0)
+        .stdout_has("(4 positions not compared)")
+        .stdout_has("  not compared: consumers[ci-bot]");
+    run(&dump, &[], "markdown")
+        .code(0)
+        .stdout_has("- **not compared** `consumers[team-data].keyauth_credentials[0].key`");
+
+    // A credential where a reference belongs is still a finding: the Redis password, which Kong
+    // resolves from its vault itself, written literally.
+    let redis = "{vault://env/gatectl-vault-secret-claude-code-prod-redis-password}";
+    assert!(dump.contains(redis));
+    let literal = dump.replacen(redis, "redispasswordwrittenout", 1);
+    let mut keys = DECK_KEYS.to_vec();
+    keys.push(("GATECTL_VAULT_SECRET_CLAUDE_CODE_PROD_REDIS_PASSWORD", "redispasswordwrittenout"));
+    let out = run(&literal, &keys, "json").code(1);
+    assert_eq!(changes(&out), Vec::<(String, String)>::new(), "the same password: no change");
+    let inline = &out.json()["targets"][0]["inline_secrets"];
+    assert_eq!(inline.as_array().unwrap().len(), 1, "{inline}");
+    assert!(inline[0]["path"].as_str().unwrap().ends_with("config.redis.password"), "{inline}");
+    assert!(!out.stdout.contains("redispasswordwrittenout"));
 }

@@ -3,9 +3,8 @@
 //! process; an OAuth2 policy against the test identity provider, counted in Redis; and two
 //! replicas sharing their counters in a TLS Redis. Clients are curl and Anthropic's Python SDK.
 
-use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
@@ -15,7 +14,7 @@ use crate::test::{anthropic_sdk, free_port, headers_add, Idp, KillOnDrop, Redis}
 
 const PROVIDER_KEY: &str = "sk-ant-api03-ProviderKeyForTheStandIn0123456789";
 const MASTER_KEY: &str = "sk-master-live-test-5e4d3c2b1a09f8e7d6c5";
-const STARTUP: Duration = Duration::from_secs(120);
+const STARTUP: Duration = crate::gateways::LITELLM_STARTUP;
 /// The hook's window: limits count per wall-clock minute.
 const WINDOW: u64 = 60;
 /// The hook's least time between two JWKS fetches.
@@ -40,11 +39,6 @@ const AUDIT_FIELDS: &[&str] = &[
     "rate_limited",
 ];
 
-/// The pinned LiteLLM; under CI a missing tool is a failure, never a skip.
-fn litellm_binary() -> Option<PathBuf> {
-    crate::test::venv_tool("litellm", "GATECTL_LITELLM", "venv-litellm", "litellm")
-}
-
 /// LiteLLM proxies started from one rendered folder, in front of one stand-in upstream.
 struct Deployment {
     _dir: tempfile::TempDir,
@@ -61,45 +55,25 @@ struct Replica {
 /// Renders `policy(upstream port)` and starts `replicas` proxies from the same files, in
 /// parallel (LiteLLM starts slowly), with `env` beside the provider and master keys.
 fn deploy(policy: impl FnOnce(u16) -> String, env: &[(&str, &str)], replicas: usize) -> Option<Deployment> {
-    let litellm = litellm_binary()?;
+    let litellm = crate::gateways::litellm_binary()?;
     let dir = tempfile::tempdir().unwrap();
     let (upstream, seen) = stand_in();
     let policy_file = dir.path().join("policy.yaml");
     std::fs::write(&policy_file, policy(upstream)).unwrap();
     let config_dir = crate::test::render_to(dir.path(), &policy_file, "litellm");
+    let mut env = env.to_vec();
+    env.extend([("LIVE_PROVIDER_KEY", PROVIDER_KEY), ("LITELLM_MASTER_KEY", MASTER_KEY)]);
+    // All start at once; each is then waited for.
     let mut replicas: Vec<Replica> = (0..replicas)
         .map(|i| {
             let port = free_port();
             let log = dir.path().join(format!("litellm-{i}.log"));
-            let log_file = std::fs::File::create(&log).unwrap();
-            let child = Command::new(&litellm)
-                .args(["--config", "config.yaml", "--host", "127.0.0.1", "--port", &port.to_string()])
-                .current_dir(&config_dir)
-                .env("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-                .env("LIVE_PROVIDER_KEY", PROVIDER_KEY)
-                .env("LITELLM_MASTER_KEY", MASTER_KEY)
-                .env("NO_COLOR", "1")
-                .envs(env.iter().copied())
-                .stdin(Stdio::null())
-                .stdout(log_file.try_clone().unwrap())
-                .stderr(log_file)
-                .spawn()
-                .unwrap();
-            Replica { port, log, proxy: KillOnDrop(child) }
+            let proxy = crate::gateways::spawn_litellm(&litellm, &config_dir, port, &env, &log);
+            Replica { port, log, proxy }
         })
         .collect();
-    // Uvicorn binds once LiteLLM's start-up (config, custom auth import) has completed.
-    let deadline = Instant::now() + STARTUP;
     for replica in &mut replicas {
-        while TcpStream::connect(("127.0.0.1", replica.port)).is_err() {
-            let exited = replica.proxy.0.try_wait().unwrap();
-            assert!(
-                exited.is_none() && Instant::now() < deadline,
-                "litellm did not start ({exited:?}):\n{}",
-                replica.log_text()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
+        crate::gateways::wait_listening(&mut replica.proxy.0, replica.port, STARTUP, &replica.log, "litellm");
     }
     Some(Deployment { _dir: dir, seen, replicas })
 }

@@ -18,10 +18,6 @@ const CLIENT_KEY: &str = "gw-live-7d1c0e5b9a8f4e2d6c3b1a0f";
 /// A header value with nginx's special characters, set by `headers.add`.
 const HOSTILE: &str = r#"back\slash\"quote"; return 200 {x}"#;
 
-fn run(program: &str, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
-    Command::new(program).args(args).envs(env.iter().copied()).output().unwrap_or_else(|e| panic!("{program}: {e}"))
-}
-
 /// A policy rendered for nginx and materialized into a scratch root, as on a deploy host.
 pub struct Deployment {
     _dir: tempfile::TempDir,
@@ -36,7 +32,7 @@ impl Deployment {
     /// A scratch root with `tls/` (a self-signed pair for localhost), `logs/`, `tmp/` and `secrets/`;
     /// `None` when nginx is missing outside CI.
     pub fn new() -> Option<Deployment> {
-        crate::render::nginx_binary()?;
+        crate::gateways::nginx_binary()?;
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().to_path_buf();
         for sub in ["tls", "logs", "tmp", "secrets"] {
@@ -77,23 +73,18 @@ impl Deployment {
         self.policy = self.root.join("policy.yaml");
         std::fs::write(&self.policy, policy).unwrap();
         self.name = policy.lines().find_map(|l| l.strip_prefix("name: ")).expect("a policy name").trim().to_string();
-        let gatectl = env!("CARGO_BIN_EXE_gatectl");
         let out = self.root.join("out");
-        let rendered = run(
-            gatectl,
-            &["render", self.policy.to_str().unwrap(), "-t", "nginx", "--out", out.to_str().unwrap(), "--today", TODAY],
+        let policy = self.policy.to_str().unwrap();
+        crate::gateways::gatectl(
+            &["render", policy, "-t", "nginx", "--out", out.to_str().unwrap(), "--today", TODAY],
             &[],
         );
-        assert!(rendered.status.success(), "{}", String::from_utf8_lossy(&rendered.stderr));
         self.materialize(env);
     }
 
     /// `gatectl materialize` again, as a deploy job does when a secret or the IdP's keys change.
     pub fn materialize(&self, env: &[(&str, &str)]) {
-        let gatectl = env!("CARGO_BIN_EXE_gatectl");
-        let materialized =
-            run(gatectl, &["materialize", self.policy.to_str().unwrap(), "-t", "nginx", "--today", TODAY], env);
-        assert!(materialized.status.success(), "{}", String::from_utf8_lossy(&materialized.stderr));
+        crate::gateways::gatectl(&["materialize", self.policy.to_str().unwrap(), "-t", "nginx", "--today", TODAY], env);
     }
 
     /// The rendered http-context include.
@@ -116,7 +107,7 @@ impl Deployment {
             ),
         )
         .unwrap();
-        let nginx = crate::render::nginx_binary().expect("checked in Deployment::new");
+        let nginx = crate::gateways::nginx_binary().expect("checked in Deployment::new");
         let child = Command::new(&nginx)
             .arg("-p")
             .arg(&self.root)
@@ -219,7 +210,7 @@ pub fn request(port: u16, path: &str, extra: &[&str]) -> (u16, String, String) {
     }
     args.extend_from_slice(extra);
     args.push(&url);
-    let out = run("curl", &args, &[]);
+    let out = Command::new("curl").args(&args).output().expect("curl runs");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let status = text.lines().last().and_then(|l| l.trim().parse().ok()).unwrap_or(0);
     (status, text, std::fs::read_to_string(&body).unwrap_or_default())

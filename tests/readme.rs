@@ -27,3 +27,12 @@ fn readme_capability_matrix_is_current() {
         "README capability matrix is stale: paste `cargo run -- targets` between the markers"
     );
 }
+
+#[test]
+fn readme_verify_checks_are_current() {
+    let checks = Test::new().args(&["verify", "--list"]).run().code(0).stdout;
+    assert!(
+        between("<!-- verify-checks:start -->\n", "<!-- verify-checks:end -->") == checks,
+        "README verify check list is stale: paste `cargo run -- verify --list` between the markers"
+    );
+}

@@ -130,11 +130,6 @@ fn unknown_targets_are_usage_errors() {
     Test::new().args(&["render", "p.yaml", "--out", "o"]).run().code(2);
 }
 
-/// Whether the real nginx is here; under CI a missing tool is a failure, never a skip.
-pub fn nginx_binary() -> Option<PathBuf> {
-    crate::test::tool("nginx", &[PathBuf::from("/usr/sbin/nginx"), PathBuf::from("/usr/bin/nginx")])
-}
-
 /// Points the paths of a rendered config into `root` and creates what they name: the secrets
 /// materialize would write (placeholders), the rendered code, certificates.
 fn localise(conf: &str, root: &Path, name: &str, rendered: &Path) -> String {
@@ -222,7 +217,7 @@ fn nginx_t_edited(nginx: &Path, policy: &Path, edit: impl Fn(String) -> String) 
 
 #[test]
 fn nginx_accepts_every_rendered_example() {
-    let Some(nginx) = nginx_binary() else { return };
+    let Some(nginx) = crate::gateways::nginx_binary() else { return };
     for name in NGINX_EXAMPLES {
         nginx_t(&nginx, &example(name)).unwrap_or_else(|e| panic!("nginx -t rejected {name}:\n{e}"));
     }
@@ -230,7 +225,7 @@ fn nginx_accepts_every_rendered_example() {
 
 #[test]
 fn nginx_t_is_a_real_check() {
-    let Some(nginx) = nginx_binary() else { return };
+    let Some(nginx) = crate::gateways::nginx_binary() else { return };
     let (test, conf) = render_example("claude-code-prod");
     let root = test.path().join("nginx-root");
     std::fs::create_dir_all(&root).unwrap();
@@ -249,7 +244,7 @@ fn nginx_t_is_a_real_check() {
 /// that would be: every map key is escaped, so nginx takes them for plain values.
 #[test]
 fn consumer_names_and_subjects_that_are_map_keywords_stay_plain_values() {
-    let Some(nginx) = nginx_binary() else { return };
+    let Some(nginx) = crate::gateways::nginx_binary() else { return };
     let consumers: String = ["default", "include", "volatile", "hostnames"]
         .iter()
         .map(|n| {

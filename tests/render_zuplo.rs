@@ -5,10 +5,8 @@
 //! The live gateway runs `auth.method: none`: api-key-inbound needs Zuplo's key service (`zuplo
 //! link`, network) even in `zuplo dev`, so consumer authentication is proven by `zuplo lint` only.
 
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -240,32 +238,10 @@ fn adversarial_values_arrive_as_plain_data() {
 // ---------------------------------------------------------------------------------------------
 // The real Zuplo CLI.
 
-/// `zuplo` from the pinned install (scripts/install-tools.sh), or the install prefix in
-/// `$GATECTL_ZUPLO`; under CI a missing tool is a failure, never a skip.
-fn zuplo_prefix() -> Option<PathBuf> {
-    let prefix = std::env::var_os("GATECTL_ZUPLO").map(PathBuf::from).unwrap_or_else(|| repo().join(".cache/zuplo"));
-    crate::test::tool("zuplo", &[prefix.join("node_modules/.bin/zuplo")])?;
-    Some(prefix)
-}
-
-/// A `zuplo` command run by the pinned Node (first on PATH: the CLI and its children call `node`).
-fn zuplo(prefix: &Path, dir: &Path) -> Command {
-    let bin = prefix.join("node_modules/.bin");
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
-    let mut command = Command::new(bin.join("zuplo"));
-    command
-        .current_dir(dir)
-        .env("PATH", path)
-        .env("ZUPLO_DISABLE_UPDATE_CHECK", "1")
-        .env("ZUPLO_DO_NOT_TRACK", "1")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null());
-    command
-}
-
 /// `zuplo lint --format json --fail-on warn` on a rendered folder: (passed, violations).
 fn lint(prefix: &Path, dir: &Path) -> (bool, Vec<Value>) {
-    let out = zuplo(prefix, dir).args(["lint", "--format", "json", "--fail-on", "warn"]).output().unwrap();
+    let out =
+        crate::gateways::zuplo(prefix, dir).args(["lint", "--format", "json", "--fail-on", "warn"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
         panic!("zuplo lint output is not JSON ({e}):\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr))
@@ -277,7 +253,7 @@ fn lint(prefix: &Path, dir: &Path) -> (bool, Vec<Value>) {
 
 #[test]
 fn zuplo_lint_passes_every_rendered_example_without_warnings() {
-    let Some(prefix) = zuplo_prefix() else { return };
+    let Some(prefix) = crate::gateways::zuplo_prefix() else { return };
     let test = Test::new().file("mtls.yaml", mtls_enterprise());
     let mut policies: Vec<PathBuf> = EXAMPLES.iter().map(|n| example(n)).collect();
     policies.push(test.path().join("mtls.yaml"));
@@ -309,7 +285,6 @@ fn zuplo_lint_passes_every_rendered_example_without_warnings() {
 const PROVIDER_KEY: &str = "sk-ant-api03-ProviderKeyForTheStandIn0123456789";
 /// What the policy sets upstream when the client sends none.
 const DEFAULT_VERSION: &str = "2024-10-22";
-const STARTUP: Duration = Duration::from_secs(120);
 
 fn live_policy(upstream: u16, allow: &str) -> String {
     format!(
@@ -345,79 +320,24 @@ audit:
     )
 }
 
-/// `zuplo dev` and its children (esbuild, workerd), in their own process group: killing only the
-/// CLI leaves workerd serving, so the whole group is killed (and the CLI reaped) on drop.
-struct DevServer(Child);
-
-impl Drop for DevServer {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", self.0.id())]).status();
-        let _ = self.0.wait();
-    }
-}
-
 struct Gateway {
     _dir: tempfile::TempDir,
     port: u16,
     seen: Seen,
-    started_in: Duration,
-    _server: DevServer,
+    server: crate::gateways::DevServer,
 }
 
 /// Renders the live policy (allowing `allow`) and serves it with `zuplo dev` on a free port.
-fn start(prefix: &Path, allow: &str) -> Gateway {
-    use std::os::unix::process::CommandExt;
+fn start(allow: &str) -> Option<Gateway> {
     let dir = tempfile::tempdir().unwrap();
     let (upstream, seen) = stand_in();
-    let policy = dir.path().join("policy.yaml");
-    std::fs::write(&policy, live_policy(upstream, allow)).unwrap();
-    let out = dir.path().join("out");
-    let rendered = Command::new(env!("CARGO_BIN_EXE_gatectl"))
-        .args(["render", policy.to_str().unwrap(), "-t", "zuplo", "--out", out.to_str().unwrap(), "--today", TODAY])
-        .output()
-        .unwrap();
-    assert!(rendered.status.success(), "{}", String::from_utf8_lossy(&rendered.stderr));
-    let project = out.join("zuplo");
-    // zuplo dev reads the gateway's variables from .env (what .env.example names).
-    assert!(read(&project, ".env.example").contains("\nLIVE_PROVIDER_KEY=\n"));
-    std::fs::write(project.join(".env"), format!("LIVE_PROVIDER_KEY={PROVIDER_KEY}\n")).unwrap();
-    let log = dir.path().join("zuplo.log");
-    let log_file = std::fs::File::create(&log).unwrap();
     let port = free_port();
-    let started = Instant::now();
-    let child = zuplo(prefix, &project)
-        .args(["dev", "--port", &port.to_string(), "--no-start-editor", "--no-start-docs"])
-        .stdout(log_file.try_clone().unwrap())
-        .stderr(log_file)
-        .process_group(0)
-        .spawn()
-        .unwrap();
-    let mut server = DevServer(child);
-    // The port opens before the build is loaded: ready once a route answers.
-    loop {
-        let exited = server.0.try_wait().unwrap();
-        assert!(
-            exited.is_none() && started.elapsed() < STARTUP,
-            "zuplo dev did not start ({exited:?}):\n{}",
-            std::fs::read_to_string(&log).unwrap_or_default()
-        );
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() && status_of(port, &["-X", "GET"], "/v1/messages") != 0 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    Gateway { _dir: dir, port, seen, started_in: started.elapsed(), _server: server }
-}
-
-/// The HTTP status of a curl call (0 when nothing answered).
-fn status_of(port: u16, args: &[&str], path: &str) -> u16 {
-    let out = Command::new("curl")
-        .args(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10"])
-        .args(args)
-        .arg(format!("http://127.0.0.1:{port}{path}"))
-        .output()
-        .expect("curl runs");
-    String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0)
+    let policy = live_policy(upstream, allow);
+    let server =
+        crate::gateways::serve_zuplo(dir.path(), &policy, &format!("LIVE_PROVIDER_KEY={PROVIDER_KEY}\n"), port)?;
+    // zuplo dev reads the gateway's variables from .env, which holds what .env.example names.
+    assert!(read(&dir.path().join("out/zuplo"), ".env.example").contains("\nLIVE_PROVIDER_KEY=\n"));
+    Some(Gateway { _dir: dir, port, seen, server })
 }
 
 const MESSAGE: &str =
@@ -450,9 +370,8 @@ impl Gateway {
 
 #[test]
 fn zuplo_dev_enforces_the_policy_end_to_end() {
-    let Some(prefix) = zuplo_prefix() else { return };
-    let gw = start(&prefix, "127.0.0.0/8");
-    eprintln!("zuplo dev answered after {:?}", gw.started_in);
+    let Some(gw) = start("127.0.0.0/8") else { return };
+    eprintln!("zuplo dev answered after {:?}", gw.server.started_in);
 
     // Forwarded: anthropic-version and anthropic-beta; not forwarded: the client's credentials
     // or any other header. The provider key arrives in x-api-key; headers.add byte for byte.
@@ -497,7 +416,7 @@ fn zuplo_dev_enforces_the_policy_end_to_end() {
 
     // An allowlist without loopback: 403 before the upstream, whatever forwarding headers the client
     // sends (Zuplo reads the one address header its platform sets, never these).
-    let gw = start(&prefix, "10.0.0.0/8");
+    let Some(gw) = start("10.0.0.0/8") else { return };
     for spoof in [
         vec![],
         vec!["-H", "x-forwarded-for: 10.1.2.3"],

@@ -1,8 +1,11 @@
 //! A stand-in for api.anthropic.com on loopback: records the headers of every
-//! request (and its path and query, as the pseudo-header `:path`) and answers `POST /v1/messages`
-//! with JSON (a message that used [`USAGE_TOKENS`] tokens), or with Server-Sent Events (three
-//! events, `SSE_GAP` apart) when the body asks for `"stream": true` (with or without the space); a
-//! body holding [`FAIL`] gets a 500, one holding [`SLOW`] its answer late.
+//! request (and its path, as the pseudo-header `:path`) and answers as Anthropic's API
+//! does: `POST /v1/messages` with a message (`id`, `type`, `role`, `content`, `model`: the
+//! model asked for, having used [`USAGE_TOKENS`] tokens), `/v1/messages/count_tokens` with
+//! `input_tokens`, and with Server-Sent Events (three events, `SSE_GAP` apart) when the body asks
+//! for `"stream": true` (with or without the space). It answers every other path too: it stands
+//! for an upstream that does not refuse what a gateway should not have forwarded. A body holding
+//! [`FAIL`] gets a 500, one holding [`SLOW`] its answer late.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -42,9 +45,8 @@ fn serve(mut stream: TcpStream, seen: &Seen) {
     let mut headers = Vec::new();
     let mut line = String::new();
     reader.read_line(&mut line).unwrap();
-    if let Some(path) = line.split(' ').nth(1) {
-        headers.push((":path".to_string(), path.to_string()));
-    }
+    let path = line.split_whitespace().nth(1).unwrap_or_default().to_string();
+    headers.push((":path".to_string(), path.clone()));
     loop {
         line.clear();
         if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
@@ -77,11 +79,26 @@ fn serve(mut stream: TcpStream, seen: &Seen) {
             std::thread::sleep(SSE_GAP);
         }
     } else {
-        // A complete Messages API answer: LiteLLM records a success (metrics, logging) only for one.
-        let body = format!(
-            r#"{{"id":"msg_stand_in","type":"message","role":"assistant","model":"claude-haiku-4-5","content":[{{"type":"text","text":"hi"}}],"stop_reason":"end_turn","stop_sequence":null,"usage":{{"input_tokens":{},"output_tokens":{}}}}}"#,
-            USAGE.0, USAGE.1
-        );
+        // A complete Messages API answer (LiteLLM records a success, metrics and logs, only for one),
+        // for the model asked for.
+        let body = if path.starts_with("/v1/messages/count_tokens") {
+            format!(r#"{{"input_tokens":{}}}"#, USAGE.0)
+        } else {
+            let model = serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|b| b["model"].as_str().map(str::to_string));
+            serde_json::json!({
+                "id": "msg_01StandInForTheAnthropicApi",
+                "type": "message",
+                "role": "assistant",
+                "model": model.unwrap_or_else(|| "claude-haiku-4-5".into()),
+                "content": [{"type": "text", "text": "hi"}],
+                "stop_reason": "end_turn",
+                "stop_sequence": null,
+                "usage": {"input_tokens": USAGE.0, "output_tokens": USAGE.1},
+            })
+            .to_string()
+        };
         let _ = stream.write_all(format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).as_bytes());
     }
 }

@@ -26,6 +26,7 @@ pub struct Test {
     args: Vec<String>,
     env: Vec<(String, String)>,
     stdin: Option<Vec<u8>>,
+    limit: std::time::Duration,
 }
 
 pub struct Outcome {
@@ -36,7 +37,13 @@ pub struct Outcome {
 
 impl Test {
     pub fn new() -> Test {
-        Test { dir: tempfile::tempdir().expect("temp dir"), args: Vec::new(), env: Vec::new(), stdin: None }
+        Test {
+            dir: tempfile::tempdir().expect("temp dir"),
+            args: Vec::new(),
+            env: Vec::new(),
+            stdin: None,
+            limit: std::time::Duration::from_secs(20),
+        }
     }
 
     pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Test {
@@ -64,11 +71,18 @@ impl Test {
         self
     }
 
+    /// How long the run may take before it counts as a hang (20 s unless a test against a slow
+    /// live gateway says otherwise).
+    pub fn within(mut self, limit: std::time::Duration) -> Test {
+        self.limit = limit;
+        self
+    }
+
     pub fn path(&self) -> &std::path::Path {
         self.dir.path()
     }
 
-    /// Runs the binary; a run that does not finish within 20 seconds fails the test (a hang).
+    /// Runs the binary; a run that does not finish within its limit (20 seconds) fails the test (a hang).
     pub fn run(&self) -> Outcome {
         let mut command = Command::new(env!("CARGO_BIN_EXE_gatectl"));
         command.args(&self.args).current_dir(self.dir.path()).env("NO_COLOR", "1");
@@ -92,8 +106,8 @@ impl Test {
         });
         let args = &self.args;
         let output = receive
-            .recv_timeout(std::time::Duration::from_secs(20))
-            .unwrap_or_else(|_| panic!("gatectl {args:?} did not finish within 20 s"))
+            .recv_timeout(self.limit)
+            .unwrap_or_else(|_| panic!("gatectl {args:?} did not finish within {:?}", self.limit))
             .expect("gatectl runs");
         Outcome {
             code: output.status.code().expect("exited, not killed by a signal"),
@@ -162,6 +176,50 @@ pub fn self_signed(cert: &std::path::Path, key: &std::path::Path) {
         .output()
         .expect("openssl runs");
     assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+}
+
+/// A client certificate for `cn` (EC P-256, one day) signed by the self-signed CA `ca_cert`/`ca_key`
+/// (see [`self_signed`]), made with the real openssl: `dir/<cn>.crt` and `dir/<cn>.key`.
+pub fn client_certificate(
+    dir: &std::path::Path,
+    ca_cert: &std::path::Path,
+    ca_key: &std::path::Path,
+    cn: &str,
+) -> (PathBuf, PathBuf) {
+    let (cert, key, csr) =
+        (dir.join(format!("{cn}.crt")), dir.join(format!("{cn}.key")), dir.join(format!("{cn}.csr")));
+    let openssl = |args: &[&std::ffi::OsStr]| {
+        let made = Command::new("openssl").args(args).output().expect("openssl runs");
+        assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    };
+    let subject = format!("/CN={cn}");
+    openssl(
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-subj",
+            &subject,
+            "-keyout",
+        ]
+        .map(std::ffi::OsStr::new)
+        .into_iter()
+        .chain([key.as_os_str(), "-out".as_ref(), csr.as_os_str()])
+        .collect::<Vec<_>>(),
+    );
+    openssl(
+        &["x509", "-req", "-days", "1", "-in"]
+            .map(std::ffi::OsStr::new)
+            .into_iter()
+            .chain([csr.as_os_str(), "-CA".as_ref(), ca_cert.as_os_str(), "-CAkey".as_ref(), ca_key.as_os_str()])
+            .chain(["-CAcreateserial".as_ref(), "-out".as_ref(), cert.as_os_str()])
+            .collect::<Vec<_>>(),
+    );
+    (cert, key)
 }
 
 /// The first of `candidates` that exists. A missing tool skips its test on a developer's

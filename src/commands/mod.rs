@@ -9,6 +9,7 @@ pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod targets;
+pub mod verify;
 
 use std::collections::BTreeSet;
 use std::path::Path;

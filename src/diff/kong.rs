@@ -91,11 +91,141 @@ fn normalize(files: &Files) -> Result<Normalized, DiffError> {
         }
         canonicalise(&mut document);
         SHAPE.normalize(&document, "", &mut out);
+        resolve_references(&document, &mut out);
     }
     if let Some(text) = files.get(CONF) {
         conf(text, &mut out);
     }
     Ok(out)
+}
+
+/// Marks where an unresolvable reference stood in a resolved value (never in a real config).
+const UNRESOLVED: (&str, &str) = ("\u{27e8}unresolved: ", "\u{27e9}");
+
+/// Gives every leaf that holds a reference its value resolved as decK (`${{ env "DECK_…" }}`,
+/// at sync) and Kong (`{vault://env/…}`, at run time) would resolve it from this process's
+/// environment. decK's substitutions are stored resolved; vault references are stored as such.
+fn resolve_references(document: &Value, out: &mut Normalized) {
+    let mut changed = false;
+    let resolved_document = map_strings(document, &mut |text| {
+        let resolved = resolve(text);
+        changed |= resolved != text;
+        resolved
+    });
+    if !changed {
+        return;
+    }
+    let mut resolved = Normalized::default();
+    SHAPE.normalize(&resolved_document, "", &mut resolved);
+    for (path, leaf) in &mut out.leaves {
+        let Some(value) = resolved.leaves.get(path).map(|l| l.value.clone()).filter(|v| *v != leaf.value) else {
+            continue;
+        };
+        let missing: Vec<&str> = value
+            .split(UNRESOLVED.0)
+            .skip(1)
+            .filter_map(|rest| rest.split_once(UNRESOLVED.1).map(|(why, _)| why))
+            .collect();
+        leaf.resolved = Some(if missing.is_empty() { Ok(value) } else { Err(missing.join("; ")) });
+        leaf.stored_resolved = leaf.value.contains("${{");
+    }
+}
+
+fn map_strings(value: &Value, f: &mut impl FnMut(&str) -> String) -> Value {
+    match value {
+        Value::String(s) => Value::String(f(s)),
+        Value::Array(items) => Value::Array(items.iter().map(|i| map_strings(i, f)).collect()),
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), map_strings(v, f))).collect()),
+        other => other.clone(),
+    }
+}
+
+/// `text` with each decK template and env vault reference replaced by its value, or by an
+/// [`UNRESOLVED`] marker saying why not.
+fn resolve(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    loop {
+        let deck = rest.find("${{");
+        let vault = rest.find("{vault://");
+        let (start, end, value) = match (deck, vault) {
+            (Some(d), v) if v.is_none_or(|v| d <= v) => {
+                let Some(len) = rest[d..].find("}}") else { break };
+                (d, d + len + 2, deck_template(&rest[d + 3..d + len]))
+            }
+            (_, Some(v)) => {
+                let Some(len) = rest[v..].find('}') else { break };
+                (v, v + len + 1, vault_reference(&rest[v + 1..v + len]))
+            }
+            _ => break,
+        };
+        out.push_str(&rest[..start]);
+        match value {
+            Ok(value) => out.push_str(&value),
+            Err(why) => out.push_str(&format!("{}{why}{}", UNRESOLVED.0, UNRESOLVED.1)),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A variable's value for a substitution; it is a credential, so it is never printed.
+fn variable(name: &str) -> Result<String, String> {
+    match std::env::var(name) {
+        Ok(value) => {
+            crate::sink::secret(&value);
+            Ok(value)
+        }
+        Err(_) => Err(format!("${name} is not set")),
+    }
+}
+
+/// decK's `env "DECK_NAME" | printf "FORMAT" …`: the variable, through each `printf`. A final
+/// `printf "%q"` quotes the value as one YAML string, which the YAML reader reads back as the
+/// value itself.
+fn deck_template(inner: &str) -> Result<String, String> {
+    let mut stages = inner.split('|').map(str::trim);
+    let unsupported = || Err(format!("a decK template gatectl does not read: ${{{{{inner}}}}}"));
+    let Some(name) = stages.next().and_then(|s| s.strip_prefix("env ")).and_then(go_string) else {
+        return unsupported();
+    };
+    let mut value = variable(&name)?;
+    for stage in stages {
+        match stage.strip_prefix("printf ").and_then(go_string) {
+            Some(format) if format == "%q" => {}
+            Some(format) if format.matches("%s").count() == 1 && !format.replace("%s", "").contains('%') => {
+                value = format.replace("%s", &value);
+            }
+            _ => return unsupported(),
+        }
+    }
+    Ok(value)
+}
+
+/// `vault://env/name`: Kong's env vault reads the variable NAME (upper case, `-` → `_`).
+fn vault_reference(inner: &str) -> Result<String, String> {
+    match inner.strip_prefix("vault://env/") {
+        Some(name) if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') => {
+            variable(&name.to_ascii_uppercase().replace('-', "_"))
+        }
+        _ => Err(format!("a vault reference gatectl cannot resolve: {{{inner}}}")),
+    }
+}
+
+/// A Go double-quoted string literal's value (only `\\` and `\"` escapes).
+fn go_string(text: &str) -> Option<String> {
+    let body = text.trim().strip_prefix('"')?.strip_suffix('"')?;
+    let mut out = String::new();
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push(chars.next().filter(|c| matches!(c, '"' | '\\'))?),
+            '"' => return None,
+            c => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 /// kong.conf: `name = value` lines; `#` starts a comment (`\#` is a literal `#`).
@@ -327,5 +457,34 @@ mod tests {
         assert_eq!(identify("-", "# x\nssl_protocols = TLSv1.3\n"), CONF);
         assert_eq!(identify("-", "_format_version: \"3.0\"\n"), YAML);
         assert_eq!(identify("deployed.conf", ""), CONF);
+    }
+
+    #[test]
+    fn references_resolve_as_deck_and_kong_resolve_them() {
+        std::env::set_var("DECK_GATECTL_UNIT_KEY", "k3y");
+        std::env::set_var("GATECTL_UNIT_REDIS_PASSWORD", "pw");
+        let template = r#"${{ env "DECK_GATECTL_UNIT_KEY" | printf "Bearer %s" | printf "%q" }}"#;
+        assert_eq!(resolve(template), "Bearer k3y");
+        assert_eq!(resolve(r#"${{ env "DECK_GATECTL_UNIT_KEY" }}"#), "k3y");
+        assert_eq!(resolve("{vault://env/gatectl-unit-redis-password}"), "pw");
+        assert_eq!(resolve("plain"), "plain");
+        let unset = resolve(r#"${{ env "DECK_GATECTL_UNIT_UNSET" | printf "%q" }}"#);
+        assert!(unset.contains("$DECK_GATECTL_UNIT_UNSET is not set"), "{unset}");
+        for odd in [r#"${{ env DECK_X }}"#, r#"${{ env "DECK_X" | upper }}"#, "{vault://hcv/path/key}"] {
+            assert!(resolve(odd).starts_with(UNRESOLVED.0), "{odd}: {}", resolve(odd));
+        }
+        assert_eq!(go_string(r#""a\"b""#).as_deref(), Some("a\"b"));
+    }
+
+    #[test]
+    fn a_leaf_holding_a_reference_carries_its_resolution() {
+        std::env::set_var("DECK_GATECTL_UNIT_CONSUMER", "c0nsumer");
+        let yaml = "consumers:\n- username: a\n  keyauth_credentials:\n  - key: ${{ env \"DECK_GATECTL_UNIT_CONSUMER\" | printf \"Bearer %s\" | printf \"%q\" }}\n";
+        let files = Files::from([(YAML.to_string(), yaml.to_string())]);
+        let n = normalize(&files).unwrap();
+        let leaf = &n.leaves["consumers[a].keyauth_credentials[0].key"];
+        assert_eq!(leaf.resolved, Some(Ok("\"Bearer c0nsumer\"".to_string())));
+        assert!(leaf.stored_resolved);
+        assert!(n.leaves["consumers[a].username"].resolved.is_none());
     }
 }

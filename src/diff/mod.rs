@@ -27,6 +27,13 @@ pub struct Leaf {
     pub value: String,
     /// The field holds a credential (by position), so its value is never shown.
     pub secret: bool,
+    /// For a value that holds references the target resolves (decK's `${{ env }}`, Kong's
+    /// `{vault://env/…}`): the value resolved from this process's environment as the target
+    /// would, or what could not be resolved. A deployed value is compared through it.
+    pub resolved: Option<Result<String, String>>,
+    /// The target stores the resolved value, not the reference (decK substitutes before Kong
+    /// stores it): a deployed literal here is expected, not an inline secret.
+    pub stored_resolved: bool,
 }
 
 /// A config reduced to what it means.
@@ -46,7 +53,7 @@ impl Normalized {
             n += 1;
             key = format!("{path} #{n}");
         }
-        self.leaves.insert(key, Leaf { value, secret });
+        self.leaves.insert(key, Leaf { value, secret, resolved: None, stored_resolved: false });
     }
 }
 
@@ -135,6 +142,9 @@ pub struct TargetDiff {
     pub inline_secrets: Vec<InlineSecret>,
     /// Parts of the deployed config compared by position because they have no identity.
     pub unmapped: Vec<String>,
+    /// Positions where the render holds a reference this process cannot resolve and the
+    /// deployed config a value: neither drift nor proof of its absence.
+    pub not_compared: Vec<NotCompared>,
     /// Notes about the deployed config (who wrote it, files not deployed).
     pub notes: Vec<String>,
     /// The unified diff of the normalised forms, deployed → rendered, masked.
@@ -145,6 +155,13 @@ impl TargetDiff {
     pub fn drift(&self) -> bool {
         !self.changes.is_empty() || !self.inline_secrets.is_empty()
     }
+}
+
+/// A position compared through a reference that could not be resolved.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct NotCompared {
+    pub path: String,
+    pub reason: String,
 }
 
 /// How each target reads its files.
@@ -191,9 +208,10 @@ pub fn read_deployed(target: Target, deployed: &Deployed, rendered: &Rendered) -
     let mut sources = BTreeMap::new();
     let (deployed_files, names) = match deployed {
         Deployed::Stdin(text) => {
-            let name = (layout.identify)("-", text);
-            sources.insert(name.to_string(), "stdin".to_string());
-            (Files::from([(name.to_string(), text.clone())]), vec![name])
+            let (text, source) = from_nginx_dump(target, text.clone(), "stdin", rendered, &mut notes)?;
+            let name = (layout.identify)("-", &text);
+            sources.insert(name.to_string(), source);
+            (Files::from([(name.to_string(), text)]), vec![name])
         }
         Deployed::Path(path) if path.is_dir() => {
             let mut files = Files::new();
@@ -215,14 +233,42 @@ pub fn read_deployed(target: Target, deployed: &Deployed, rendered: &Rendered) -
         }
         Deployed::Path(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| unreadable(path, &e))?;
+            let shown = path.display().to_string();
+            let (text, source) = from_nginx_dump(target, text, &shown, rendered, &mut notes)?;
             let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let name = (layout.identify)(&file_name, &text);
-            sources.insert(name.to_string(), path.display().to_string());
+            sources.insert(name.to_string(), source);
             (Files::from([(name.to_string(), text)]), vec![name])
         }
     };
     let rendered = rendered_files.into_iter().filter(|(name, _)| names.contains(&name.as_str())).collect();
     Ok(Sides { rendered, deployed: deployed_files, sources, notes })
+}
+
+/// `nginx -T` output read as the policy's own file in it (text and how to name it); any other
+/// text as it is.
+fn from_nginx_dump(
+    target: Target,
+    text: String,
+    source: &str,
+    rendered: &Rendered,
+    notes: &mut Vec<String>,
+) -> Result<(String, String), DiffError> {
+    let file_name = rendered.files.first().map_or("", |f| f.path.as_str());
+    let policy = file_name.strip_suffix(".conf").unwrap_or(file_name);
+    match (target, nginx::file_in_dump(&text, file_name, policy)) {
+        (Target::Nginx, Some(Ok((path, contents)))) => {
+            notes.push(format!("read {path} from the nginx -T output in {source}"));
+            Ok((contents, path))
+        }
+        (Target::Nginx, Some(Err(files))) => Err(DiffError::Unrecognised {
+            path: source.to_string(),
+            reason: format!(
+                "this nginx -T output holds no {file_name} and no file gatectl rendered for policy `{policy}` (it holds {files})"
+            ),
+        }),
+        _ => Ok((text, source.to_string())),
+    }
 }
 
 /// Rendered file paths in the layout's terms (nginx's config is named after the policy; its
@@ -264,16 +310,20 @@ fn unreadable(path: &Path, e: &std::io::Error) -> DiffError {
 pub fn compare(target: Target, sides: Sides, deployed_name: &str) -> Result<TargetDiff, DiffError> {
     let normalize = layout(target).normalize;
     let ours = normalize(&sides.rendered)?;
-    let theirs = normalize(&sides.deployed).map_err(|e| e.relocated(&sides.sources))?;
+    let mut theirs = normalize(&sides.deployed).map_err(|e| e.relocated(&sides.sources))?;
     let mut notes = sides.notes;
     notes.extend(provenance_notes(&sides.rendered, &sides.deployed));
 
-    let inline_secrets = theirs
-        .leaves
-        .iter()
-        .filter(|(_, leaf)| is_inline_secret(leaf))
-        .map(|(path, leaf)| InlineSecret { path: credentials::redact(path), masked: mask(&leaf.value) })
-        .collect();
+    let (not_compared, mut inline_secrets) = through_references(&ours, &mut theirs);
+    inline_secrets.extend(
+        theirs
+            .leaves
+            .iter()
+            // Where the target stores the resolved value, a literal is what a live dump holds.
+            .filter(|(path, leaf)| is_inline_secret(leaf) && !ours.leaves.get(*path).is_some_and(|o| o.stored_resolved))
+            .map(|(path, leaf)| InlineSecret { path: credentials::redact(path), masked: mask(&leaf.value) }),
+    );
+    inline_secrets.sort_by(|a, b| a.path.cmp(&b.path));
     let changes = changes(&ours, &theirs);
     let unified = unified(&ours, &theirs, deployed_name);
     Ok(TargetDiff {
@@ -282,9 +332,44 @@ pub fn compare(target: Target, sides: Sides, deployed_name: &str) -> Result<Targ
         changes,
         inline_secrets,
         unmapped: theirs.unmapped.iter().chain(&ours.unmapped).cloned().collect::<BTreeSet<_>>().into_iter().collect(),
+        not_compared,
         notes,
         unified,
     })
+}
+
+/// Compares every deployed value that sits where the render holds a reference through that
+/// reference, resolved as the target resolves it: the same value counts as the reference (no
+/// drift), another is a masked change, and one that cannot be resolved is not compared. A
+/// literal where the target could hold the reference itself is an inline secret all the same.
+fn through_references(ours: &Normalized, theirs: &mut Normalized) -> (Vec<NotCompared>, Vec<InlineSecret>) {
+    let (mut not_compared, mut inline) = (Vec::new(), Vec::new());
+    for (path, leaf) in &ours.leaves {
+        let (Some(resolved), Some(deployed)) = (&leaf.resolved, theirs.leaves.get_mut(path)) else { continue };
+        if deployed.value == leaf.value {
+            continue;
+        }
+        // A value in a credential position: never printed, whatever it looks like.
+        let literal = serde_json::from_str::<String>(&deployed.value).unwrap_or_else(|_| deployed.value.clone());
+        crate::sink::secret(&literal);
+        let inline_literal = !leaf.stored_resolved && !is_reference(&deployed.value);
+        let masked = mask(&deployed.value);
+        match resolved {
+            Ok(value) if *value == deployed.value => deployed.value = leaf.value.clone(),
+            Ok(_) => {
+                deployed.secret = true;
+                continue;
+            }
+            Err(why) => {
+                not_compared.push(NotCompared { path: credentials::redact(path), reason: why.clone() });
+                deployed.value = leaf.value.clone();
+            }
+        }
+        if inline_literal {
+            inline.push(InlineSecret { path: credentials::redact(path), masked });
+        }
+    }
+    (not_compared, inline)
 }
 
 /// Says when the deployed files were not written by gatectl, or from another policy version.

@@ -1,5 +1,6 @@
 //! The output formats of `gatectl diff`: text (coloured on a terminal), json, markdown.
 
+use super::cell;
 use crate::diff::{Change, ChangeKind, TargetDiff};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -39,15 +40,20 @@ fn describe(change: &Change) -> String {
 }
 
 fn summary(diff: &TargetDiff) -> String {
-    if !diff.drift() {
-        return format!("{}: no drift against {}", diff.target, diff.deployed);
-    }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let unchecked = match diff.not_compared.len() {
+        0 => String::new(),
+        n => format!(" ({} not compared)", plural(n, "position")),
+    };
+    if !diff.drift() {
+        return format!("{}: no drift against {}{unchecked}", diff.target, diff.deployed);
+    }
     let mut line =
         format!("{}: drift against {}: {}", diff.target, diff.deployed, plural(diff.changes.len(), "change"));
     if !diff.inline_secrets.is_empty() {
         line.push_str(&format!(", {}", plural(diff.inline_secrets.len(), "inline secret")));
     }
+    line.push_str(&unchecked);
     line
 }
 
@@ -79,6 +85,9 @@ fn text(diffs: &[TargetDiff], style: &super::Style) -> String {
         }
         for part in &diff.unmapped {
             out.push_str(&format!("  unmapped: {part} (no identity: compared by position)\n"));
+        }
+        for position in &diff.not_compared {
+            out.push_str(&format!("  not compared: {}: {}\n", position.path, position.reason));
         }
         if !diff.unified.is_empty() {
             out.push('\n');
@@ -115,11 +124,6 @@ fn json(diffs: &[TargetDiff]) -> String {
     text
 }
 
-/// Escapes a table cell: pipes, line breaks and backticks cannot break out of it.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ").replace('`', "'")
-}
-
 fn markdown(diffs: &[TargetDiff]) -> String {
     let mut out = String::new();
     for diff in diffs {
@@ -137,6 +141,9 @@ fn markdown(diffs: &[TargetDiff]) -> String {
                 cell(&secret.path),
                 cell(&secret.masked)
             ));
+        }
+        for position in &diff.not_compared {
+            out.push_str(&format!("- **not compared** `{}`: {}\n", cell(&position.path), cell(&position.reason)));
         }
         if !diff.changes.is_empty() {
             out.push_str("\n| | Path | Deployed | Rendered |\n|---|---|---|---|\n");

@@ -1,11 +1,7 @@
 //! Markdown: a pull-request comment.
 
+use super::cell;
 use crate::check::{Report, Severity};
-
-/// Escapes a table cell: pipes, line breaks and backticks cannot break out of it.
-fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ").replace('`', "'")
-}
 
 pub fn render(report: &Report) -> String {
     let errors = report.count(Severity::Error);

@@ -5,6 +5,7 @@ mod json;
 mod markdown;
 mod sarif;
 mod text;
+pub mod verify;
 
 use crate::check::{Finding, Report, Severity};
 use crate::rules::{Rule, RULES};
@@ -40,6 +41,11 @@ pub fn render(report: &Report, format: Format, style: &Style) -> String {
         Format::Sarif => sarif::render(report),
         Format::Markdown => markdown::render(report),
     }
+}
+
+/// Escapes a markdown table cell: pipes, line breaks and backticks cannot break out of it.
+pub fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace(['\n', '\r'], " ").replace('`', "'")
 }
 
 /// "2 errors, 1 warning (1 suppressed) in 3 files".
