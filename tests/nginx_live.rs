@@ -216,6 +216,23 @@ pub fn request(port: u16, path: &str, extra: &[&str]) -> (u16, String, String) {
     (status, text, std::fs::read_to_string(&body).unwrap_or_default())
 }
 
+/// Asserts a streaming request through the gateway on `localhost:port` with `credential` (a
+/// header line) gets the stand-in's events as they are produced.
+#[track_caller]
+pub fn assert_streams_through(port: u16, credential: &str) {
+    let url = format!("https://localhost:{port}/v1/messages");
+    let resolve = format!("localhost:{port}:127.0.0.1");
+    let mut curl = Command::new("curl");
+    curl.args(["-skN", "--resolve", &resolve, "-H", credential, "-H", "accept: application/json"]).args([
+        "-H",
+        "content-type: application/json",
+        "--data",
+        "{\"stream\": true}",
+        &url,
+    ]);
+    crate::stand_in::assert_streams(curl);
+}
+
 /// The value of a response header in `curl -D -` output.
 pub fn response_header<'a>(headers: &'a str, name: &str) -> Option<&'a str> {
     headers.lines().find_map(|l| {
@@ -346,17 +363,7 @@ fn nginx_enforces_the_policy_end_to_end() {
     assert_eq!(header(&last_seen(&seen), "anthropic-version"), Some("2026-10-21"), "client's version forwarded");
 
     // SSE: the first event arrives before the upstream has produced the last one.
-    let url = format!("https://localhost:{port}/v1/messages");
-    let resolve = format!("localhost:{port}:127.0.0.1");
-    let mut curl = Command::new("curl");
-    curl.args(["-skN", "--resolve", &resolve, "-H", &bearer, "-H", "accept: application/json"]).args([
-        "-H",
-        "content-type: application/json",
-        "--data",
-        "{\"stream\": true}",
-        &url,
-    ]);
-    crate::stand_in::assert_streams(curl);
+    assert_streams_through(port, &bearer);
 
     // Over the limit (60/min, burst 2): 429 with retry-after one request's share of the minute,
     // and after waiting that long a request passes again.

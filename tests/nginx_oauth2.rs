@@ -117,17 +117,7 @@ fn nginx_checks_oauth2_tokens_against_the_idps_keys() {
     assert_eq!(count.0, 200, "{count:?}");
     let last = seen.lock().unwrap().last().cloned().unwrap();
     assert_eq!(header(&last, ":path"), Some("/v1/messages/count_tokens?beta=true"));
-    let url = format!("https://localhost:{port}/v1/messages");
-    let resolve = format!("localhost:{port}:127.0.0.1");
-    let mut curl = std::process::Command::new("curl");
-    curl.args(["-skN", "--resolve", &resolve, "-H", &format!("authorization: Bearer {}", tokens[1])]).args([
-        "-H",
-        "content-type: application/json",
-        "--data",
-        "{\"stream\": true}",
-        &url,
-    ]);
-    crate::stand_in::assert_streams(curl);
+    crate::nginx_live::assert_streams_through(port, &format!("authorization: Bearer {}", tokens[1]));
     let upstream_calls = seen.lock().unwrap().len();
     let refused = [
         (4, "signature is invalid"),
