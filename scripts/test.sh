@@ -8,9 +8,11 @@ cd "$(dirname "$0")/.."
 # The real software the tests run, from Debian's packages (CI runs as root): nginx with its njs and
 # Lua modules and the Lua Redis client; redis-server (cluster-wide limits); prometheus (promtool)
 # and mtail (alert rules); npm, which fetches the Zuplo CLI and the Node 24 it runs on; LuaJIT and
-# lua-cjson, which run the Lua gatectl renders for Kong (Kong's own runtime is LuaJIT).
+# lua-cjson, which run the Lua gatectl renders for Kong (Kong's own runtime is LuaJIT). `luajit2` is
+# OpenResty's LuaJIT (Kong's, and the library libnginx-mod-http-lua links): Debian's `luajit`
+# conflicts with that library, so asking for both makes apt refuse the whole install.
 packages=(nginx openssl npm redis-server prometheus mtail libnginx-mod-http-js libnginx-mod-http-lua
-    lua-nginx-redis bash-completion man-db libssl-dev pkg-config luajit lua-cjson)
+    lua-nginx-redis bash-completion man-db libssl-dev pkg-config luajit2 lua-cjson)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
