@@ -11,12 +11,15 @@ cd "$(dirname "$0")/.."
 # lua-cjson, which run the Lua gatectl renders for Kong (Kong's own runtime is LuaJIT). `luajit2` is
 # OpenResty's LuaJIT (Kong's, and the library libnginx-mod-http-lua links): Debian's `luajit`
 # conflicts with that library, so asking for both makes apt refuse the whole install.
-packages=(nginx openssl npm redis-server prometheus mtail libnginx-mod-http-js libnginx-mod-http-lua
+packages=(nginx openssl redis-server prometheus mtail libnginx-mod-http-js libnginx-mod-http-lua
     lua-nginx-redis bash-completion man-db libssl-dev pkg-config luajit2 lua-cjson)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# npm only when there is none: a machine whose Node.js comes from elsewhere (nodesource) has its
+# own npm, and Debian's npm package conflicts with that nodejs.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
     $sudo_ apt-get update -qq
