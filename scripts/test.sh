@@ -8,14 +8,19 @@ cd "$(dirname "$0")/.."
 # The real software the tests run, from Debian's packages (CI runs as root): nginx with its njs and
 # Lua modules and the Lua Redis client; redis-server (cluster-wide limits); prometheus (promtool)
 # and mtail (alert rules); npm, which fetches the Zuplo CLI and the Node 24 it runs on; LuaJIT and
-# lua-cjson, which run the Lua gatectl renders for Kong (Kong's own runtime is LuaJIT); man-db, zsh
-# and fish, which render the manual page and load the completion scripts.
-packages=(nginx openssl npm redis-server prometheus mtail libnginx-mod-http-js libnginx-mod-http-lua
-    lua-nginx-redis bash-completion man-db zsh fish libssl-dev pkg-config luajit lua-cjson)
+# lua-cjson, which run the Lua gatectl renders for Kong (Kong's own runtime is LuaJIT). `luajit2` is
+# OpenResty's LuaJIT (Kong's, and the library libnginx-mod-http-lua links): Debian's `luajit`
+# conflicts with that library, so asking for both makes apt refuse the whole install. man-db, zsh
+# and fish render the manual page and load the completion scripts.
+packages=(nginx openssl redis-server prometheus mtail libnginx-mod-http-js libnginx-mod-http-lua
+    lua-nginx-redis bash-completion man-db zsh fish libssl-dev pkg-config luajit2 lua-cjson)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# npm only when there is none: a machine whose Node.js comes from elsewhere (nodesource) has its
+# own npm, and Debian's npm package conflicts with that nodejs.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
     sudo_=""; [ "$(id -u)" -eq 0 ] || sudo_="sudo"
     $sudo_ apt-get update -qq

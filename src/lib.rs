@@ -13,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod credentials;
 pub mod diff;
+pub mod jwks;
 pub mod load;
 pub mod materialize;
 pub mod policy;

@@ -1,7 +1,7 @@
 //! Materialize: the deploy-time step for targets that cannot read secrets
 //! themselves (nginx). Resolves the policy's `env:` and `file:` references on
-//! the deploy host and writes the include files the rendered config expects,
-//! mode 0600. No value is ever printed.
+//! the deploy host, fetches the IdP's keys, and writes the include files the
+//! rendered config expects, mode 0600. No secret is ever printed.
 //!
 //! Everything is resolved before anything is written, and the secrets folder is then
 //! replaced whole in one step ([`crate::render::output::write_tree`]): nginx sees the
@@ -9,9 +9,12 @@
 //! `--root` (its path is plain and absolute, and no symbolic link may lead out of the root).
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
+use crate::jwks::{self, JwksError};
 use crate::policy::{AuthMethod, Policy, Reference, SecretRef};
-use crate::render::nginx::{self, CLIENT_CA, CONSUMERS_MAP, SERVER_CERT, SERVER_KEY, UPSTREAM_KEY_INCLUDE};
+use crate::render::nginx::{self, CLIENT_CA, CONSUMERS_MAP, JWT_KEYS, REDIS_PASSWORD_INCLUDE, SERVER_CERT};
+use crate::render::nginx::{SERVER_KEY, UPSTREAM_KEY_INCLUDE};
 use crate::render::output::{self, Entry, Modes, OutputError};
 
 /// Shorter gateway keys are refused: they are guessable, and short strings collide with nginx map keywords.
@@ -33,6 +36,14 @@ pub enum MaterializeError {
     Write(#[from] OutputError),
     #[error("`targets.nginx.secrets_dir` {reason}")]
     Outside { reason: String },
+    #[error("`auth.oauth2.jwks_url`: {url} is plain HTTP to another host; the IdP's keys must come over https (plain http only from this host's loopback)")]
+    InsecureJwks { url: String },
+    #[error("`auth.oauth2.jwks_url`: cannot fetch {url}: {reason}")]
+    Fetch { url: String, reason: String },
+    #[error("`{path}`: {source}")]
+    Jwks { path: &'static str, source: JwksError },
+    #[error("`auth.oauth2`: neither `jwks_file` nor `jwks_url` is set")]
+    NoJwks,
 }
 
 /// The files written, for the report.
@@ -96,6 +107,65 @@ fn nginx_value(path: &str, value: &str) -> Result<String, MaterializeError> {
     Ok(format!("\"{value}\""))
 }
 
+/// The IdP's JWKS document: `jwks_file` resolved on this host, else `jwks_url` fetched.
+fn jwks_document(policy: &Policy) -> Result<(&'static str, String), MaterializeError> {
+    let oauth2 = policy.auth.oauth2.as_ref().ok_or(MaterializeError::NoJwks)?;
+    if let Some(reference) = &oauth2.jwks_file {
+        return Ok(("auth.oauth2.jwks_file", resolve("auth.oauth2.jwks_file", reference)?));
+    }
+    let url = oauth2.jwks_url.as_deref().ok_or(MaterializeError::NoJwks)?;
+    Ok(("auth.oauth2.jwks_url", fetch(url)?))
+}
+
+/// GETs a JWKS: https with the host's trust store (and its name checked), or plain http from
+/// loopback only. The HTTP client is verify's: one client in the binary.
+fn fetch(url: &str) -> Result<String, MaterializeError> {
+    use crate::verify::http::{send, Endpoint, Request};
+    use crate::verify::tls::{Identity, TlsClient};
+    if !url.starts_with("https://") && !is_loopback_http(url) {
+        return Err(MaterializeError::InsecureJwks { url: url.into() });
+    }
+    let fail = |reason: String| MaterializeError::Fetch { url: url.into(), reason };
+    let endpoint = Endpoint::parse(url).map_err(|e| fail(e.to_string()))?;
+    let tls = TlsClient::new(None, None).map_err(|e| fail(e.to_string()))?;
+    let request = Request {
+        method: "GET",
+        // The URL's path is the endpoint's prefix; a bare host asks for `/`.
+        path: if endpoint.base.is_empty() { "/" } else { "" },
+        headers: vec![("Accept".into(), "application/json".into())],
+        body: Vec::new(),
+    };
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let response =
+        send(&endpoint, Some((&tls, Identity::Anonymous)), &request, deadline).map_err(|e| fail(e.to_string()))?;
+    if response.status != 200 {
+        return Err(fail(format!("HTTP {}", response.status)));
+    }
+    String::from_utf8(response.body).map_err(|_| fail("the answer is not UTF-8".into()))
+}
+
+/// `http://127.0.0.1…`, `http://localhost…` or `http://[::1]…`.
+fn is_loopback_http(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else { return false };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The njs token check's key list: `[{"kid", "alg", "spki"}]`, SPKI DER in base64.
+fn jwt_keys(policy: &Policy) -> Result<(String, usize), MaterializeError> {
+    let (path, document) = jwks_document(policy)?;
+    let keys = jwks::signing_keys(&document).map_err(|source| MaterializeError::Jwks { path, source })?;
+    let list: Vec<serde_json::Value> = keys
+        .iter()
+        .map(|k| serde_json::json!({"kid": k.kid, "alg": k.alg, "spki": openssl::base64::encode_block(&k.spki_der)}))
+        .collect();
+    Ok((serde_json::to_string_pretty(&list).expect("JSON values serialise") + "\n", keys.len()))
+}
+
 /// What materialize will write: every secret resolved, nothing written yet (so a set of policies
 /// is resolved whole before any file changes).
 pub struct Plan {
@@ -104,7 +174,8 @@ pub struct Plan {
 }
 
 /// Resolves `consumers.map` and `upstream-key.conf` for the nginx target, in its secrets folder
-/// (`root` prefixes it, for staging on another machine; `None` writes in place).
+/// (`root` prefixes it, for staging on another machine; `None` writes in place), and what the
+/// policy's auth and limits need: the IdP's keys, the Redis password.
 pub fn nginx(policy: &Policy, root: Option<&Path>) -> Result<Plan, MaterializeError> {
     let secrets_dir = nginx::secrets_dir(policy);
     if !crate::render::validate::is_plain_absolute(&secrets_dir) {
@@ -141,7 +212,20 @@ pub fn nginx(policy: &Policy, root: Option<&Path>) -> Result<Plan, MaterializeEr
         }
     }
 
-    let mut files = vec![(CONSUMERS_MAP, map, count), (UPSTREAM_KEY_INCLUDE, upstream, 1)];
+    let mut files = vec![(UPSTREAM_KEY_INCLUDE, upstream, 1)];
+    if policy.auth.method == AuthMethod::ApiKey {
+        files.insert(0, (CONSUMERS_MAP, map, count));
+    }
+    if policy.auth.method == AuthMethod::Oauth2 {
+        let (keys, count) = jwt_keys(policy)?;
+        files.push((JWT_KEYS, keys, count));
+    }
+    if let Some(reference) = policy.rate_limits.as_ref().and_then(|r| r.shared_state_password.as_ref()) {
+        let password = resolve("rate_limits.shared_state_password", reference)?;
+        // Base64, so that any password is one plain nginx string; the Lua counter decodes it.
+        let encoded = openssl::base64::encode_block(password.as_bytes());
+        files.push((REDIS_PASSWORD_INCLUDE, format!("set $gatectl_redis_password \"{encoded}\";\n"), 1));
+    }
     // Certificates and keys nginx cannot read from their reference (anything but file:).
     let tls = policy.listener.as_ref().and_then(|l| l.tls.as_ref());
     let material = [

@@ -315,9 +315,9 @@ fn a_changed_limit_is_drift_named_by_its_path() {
         (
             "nginx",
             "claude-code-prod.conf",
-            "rate=100r/m",
-            "rate=120r/m",
-            "limit_req_zone[zone=gatectl_claude_code_prod_default:10m]",
+            "    default 100;",
+            "    default 120;",
+            "map[$gatectl_claude_code_prod_consumer $gatectl_claude_code_prod_limit_rate] [default]",
         ),
         (
             "litellm",

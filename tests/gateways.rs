@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 
 use crate::test::{repo, KillOnDrop, TODAY};
 
-fn gatectl(args: &[&str], env: &[(&str, &str)]) {
+/// Runs the real gatectl with `env`; a failure fails the test with its stderr.
+pub fn gatectl(args: &[&str], env: &[(&str, &str)]) {
     let out = Command::new(env!("CARGO_BIN_EXE_gatectl")).args(args).envs(env.iter().copied()).output().unwrap();
     assert!(out.status.success(), "gatectl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
@@ -74,11 +75,14 @@ pub fn nginx_config(
         .find(|p| p.extension().is_some_and(|e| e == "conf"))
         .expect("nginx renders a .conf");
     std::fs::write(&conf, edit(std::fs::read_to_string(&conf).unwrap())).unwrap();
+    // The modules the config needs (OAuth2, cluster-wide limits), loaded in the main context.
+    let modules = dir.join("main").join(conf.file_name().unwrap());
+    let load = if modules.exists() { format!("include {};\n", modules.display()) } else { String::new() };
     let main = root.join("nginx.conf");
     std::fs::write(
         &main,
         format!(
-            "pid {r}/nginx.pid;\nerror_log {r}/logs/error.log info;\nevents {{}}\nhttp {{\n    client_body_temp_path {r}/tmp;\n    proxy_temp_path {r}/tmp;\n    include {};\n}}\n",
+            "{load}pid {r}/nginx.pid;\nerror_log {r}/logs/error.log info;\nevents {{}}\nhttp {{\n    client_body_temp_path {r}/tmp;\n    proxy_temp_path {r}/tmp;\n    include {};\n}}\n",
             conf.display(),
             r = root.display()
         ),
@@ -290,6 +294,9 @@ pub fn prod_for_nginx(root: &Path, upstream: u16, port: u16, policy_edits: &[(&s
     let mut edits = vec![
         ("file:/etc/gateway/tls/", tls.as_str()),
         ("nginx: {secrets_dir: /etc/nginx/gatectl/claude-code-prod}", nginx_settings.as_str()),
+        // No Redis here: nginx counts per node (limit_req); tests/nginx_cluster.rs counts in Redis.
+        ("  shared_state: rediss://redis.internal:6380\n", ""),
+        ("  shared_state_password: env:VERIFY_REDIS_PASSWORD\n", ""),
     ];
     edits.extend_from_slice(policy_edits);
     prod_on_loopback(upstream, port, &edits)

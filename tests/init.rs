@@ -45,9 +45,9 @@ fn every_policy_it_writes_lints_clean_and_renders_for_its_target() {
             written += 1;
         }
     }
-    // api_key on all five; oauth2 on Kong Enterprise, Zuplo and LiteLLM; mTLS on Kong Enterprise,
-    // Zuplo Enterprise and nginx.
-    assert_eq!(written, 11);
+    // api_key on all five; oauth2 on Kong Enterprise, Zuplo, LiteLLM and nginx; mTLS on Kong
+    // Enterprise, Zuplo Enterprise and nginx. TrueFoundry renders neither, LiteLLM no mTLS.
+    assert_eq!(written, 12);
 }
 
 #[test]
@@ -58,11 +58,11 @@ fn the_issue_example_and_what_it_refuses() {
     let again = test.run().code(2);
     assert!(again.stderr.contains("policies/my-gateway.yaml exists"), "{}", again.stderr);
     Test::new()
-        .args(&["init", "-t", "nginx", "--auth", "oauth2", "--name", "g"])
+        .args(&["init", "-t", "truefoundry", "--auth", "oauth2", "--name", "g"])
         .run()
         .code(2)
-        .stderr_has("nginx cannot express `auth.method`")
-        .stderr_has("targets that render an oauth2 policy: kong, zuplo, litellm");
+        .stderr_has("truefoundry cannot express `auth.method`")
+        .stderr_has("targets that render an oauth2 policy: kong, zuplo, litellm, nginx");
     Test::new()
         .args(&["init", "-t", "nginx", "--auth", "none", "--name", "g"])
         .run()

@@ -6,23 +6,34 @@ use std::process::Command;
 
 use crate::test::{base_with, repo, Test, TODAY};
 
-/// Examples each target renders (the OAuth2 one is refused by nginx: see below).
-const NGINX_EXAMPLES: &[&str] = &["claude-code-prod", "claude-code-staging", "claude-code-dev", "claude-code-mtls"];
+/// Every example renders for nginx.
+const NGINX_EXAMPLES: &[&str] =
+    &["claude-code-prod", "claude-code-staging", "claude-code-dev", "claude-code-mtls", "claude-code-oauth2"];
 
 fn example(name: &str) -> PathBuf {
     repo().join("policies").join(format!("{name}.yaml"))
 }
 
-fn render_example(name: &str) -> (Test, String) {
+/// Renders a policy file for nginx: the scratch test and the rendered `nginx/` folder.
+fn render_nginx(path: &Path) -> (Test, PathBuf) {
     let test = Test::new();
-    let out = test.path().join("out");
-    let path = example(name);
-    let run = Command::new(env!("CARGO_BIN_EXE_gatectl"))
-        .args(["render", path.to_str().unwrap(), "-t", "nginx", "--out", out.to_str().unwrap(), "--today", TODAY])
-        .output()
-        .unwrap();
-    assert!(run.status.success(), "{name}: {}", String::from_utf8_lossy(&run.stderr));
-    let conf = std::fs::read_to_string(out.join("nginx").join(format!("{name}.conf"))).unwrap();
+    let dir = crate::test::render_to(test.path(), path, "nginx");
+    (test, dir)
+}
+
+/// The example's policy name (the OAuth2 example's is `claude-code-sso`).
+fn policy_name(dir: &Path) -> String {
+    let conf = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "conf"))
+        .expect("a rendered .conf");
+    conf.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+fn render_example(name: &str) -> (Test, String) {
+    let (test, dir) = render_nginx(&example(name));
+    let conf = crate::test::read(&dir, &format!("{}.conf", policy_name(&dir)));
     (test, conf)
 }
 
@@ -38,10 +49,35 @@ fn render_is_byte_stable_and_carries_provenance() {
 #[test]
 fn golden_files_match() {
     for name in NGINX_EXAMPLES {
-        let (_test, conf) = render_example(name);
-        let golden = repo().join("tests/golden/nginx").join(format!("{name}.conf"));
-        crate::test::assert_golden(&golden, &conf);
+        let (_test, dir) = render_nginx(&example(name));
+        crate::test::assert_golden_folder(&repo().join("tests/golden/nginx").join(name), &dir);
     }
+}
+
+#[test]
+fn modules_code_and_main_context_lines_are_rendered_only_when_needed() {
+    let files = |name: &str| {
+        let (test, dir) = render_nginx(&example(name));
+        (crate::test::files_under(&dir), dir, test)
+    };
+    let (dev, _, _t1) = files("claude-code-dev");
+    assert_eq!(dev, ["claude-code-dev.conf"]);
+    let (sso, dir, _t2) = files("claude-code-oauth2");
+    let alerts = ["claude-code-sso.mtail", "prometheus-rules.yaml"];
+    assert_eq!(sso, ["claude-code-sso.conf", "claude-code-sso.js", alerts[0], "main/claude-code-sso.conf", alerts[1]]);
+    let main = crate::test::read(&dir, "main/claude-code-sso.conf");
+    assert!(main.contains("load_module \"/usr/lib/nginx/modules/ngx_http_js_module.so\";"), "{main}");
+    assert!(!main.contains("lua"), "{main}");
+    // The production example counts in Redis: the Lua module (after the NDK it needs) and its code.
+    let (prod, dir, _t3) = files("claude-code-prod");
+    let alerts = ["claude-code-prod.mtail", "prometheus-rules.yaml"];
+    assert_eq!(
+        prod,
+        ["claude-code-prod.conf", "claude-code-prod.lua", alerts[0], "main/claude-code-prod.conf", alerts[1]]
+    );
+    let main = crate::test::read(&dir, "main/claude-code-prod.conf");
+    let ndk = main.find("ndk_http_module.so").expect("the NDK");
+    assert!(ndk < main.find("ngx_http_lua_module.so").expect("the Lua module"), "{main}");
 }
 
 #[test]
@@ -56,18 +92,30 @@ fn a_policy_with_errors_is_not_rendered_and_nothing_is_written() {
 
 #[test]
 fn a_target_that_cannot_express_the_policy_fails_without_writing() {
-    let test = Test::new().args(&[
-        "render",
-        example("claude-code-oauth2").to_str().unwrap(),
-        "--target",
-        "nginx",
-        "--out",
-        "out",
-        "--today",
-        TODAY,
-    ]);
-    test.run().code(1).stderr_has("nginx cannot express `auth.method`");
+    let test = Test::new()
+        .file("p.yaml", base_with("url: https://api.anthropic.com", "url: https://api.anthropic.com/base"))
+        .args(&["render", "p.yaml", "--target", "nginx", "--out", "out", "--today", TODAY]);
+    test.run().code(1).stderr_has("nginx cannot express `upstream.url`");
     assert!(!test.path().join("out").exists());
+}
+
+#[test]
+fn oauth2_without_an_issuer_or_audience_is_refused_even_when_lint_is_silenced() {
+    let oauth2 = std::fs::read_to_string(example("claude-code-oauth2")).unwrap();
+    for (field, line) in [
+        ("issuer", "    issuer: https://your-org.okta.com/oauth2/default\n"),
+        ("audience", "    audience: api://claude-gateway\n"),
+    ] {
+        let text = oauth2.replace(line, "").replace(
+            "  oauth2:\n",
+            "  oauth2:  # gatectl:ignore oauth2-incomplete -- testing the renderer's own refusal\n",
+        );
+        let test = Test::new()
+            .file("p.yaml", text)
+            .args(&["render", "p.yaml", "-t", "nginx", "--out", "out", "--today", TODAY]);
+        test.run().code(1).stderr_has(&format!("nginx cannot express `auth.oauth2.{field}`"));
+        assert!(!test.path().join("out").exists());
+    }
 }
 
 #[test]
@@ -82,19 +130,26 @@ fn unknown_targets_are_usage_errors() {
     Test::new().args(&["render", "p.yaml", "--out", "o"]).run().code(2);
 }
 
-/// Points the paths of a rendered config into `root` and creates what they name.
-fn localise(conf: &str, root: &Path, name: &str) -> String {
+/// Points the paths of a rendered config into `root` and creates what they name: the secrets
+/// materialize would write (placeholders), the rendered code, certificates.
+fn localise(conf: &str, root: &Path, name: &str, rendered: &Path) -> String {
     let secrets = root.join("secrets");
     let mut conf = conf.to_string();
-    for (from, to) in [("/etc/gateway/tls/", root.join("tls/")), ("/var/log/nginx/", root.join("logs/"))] {
-        conf = conf.replace(from, &format!("{}/", to.display()));
+    for (from, to) in [
+        ("/etc/gateway/tls/".to_string(), root.join("tls/")),
+        ("/var/log/nginx/".to_string(), root.join("logs/")),
+        (format!("/etc/nginx/gatectl/{name}/"), secrets.clone()),
+        ("/etc/nginx/gatectl/".to_string(), rendered.to_path_buf()),
+    ] {
+        conf = conf.replace(&from, &format!("{}/", to.display()));
     }
-    conf = conf.replace(&format!("/etc/nginx/gatectl/{name}"), secrets.to_str().unwrap());
     for dir in ["tls", "logs", "secrets"] {
         std::fs::create_dir_all(root.join(dir)).unwrap();
     }
     std::fs::write(secrets.join("consumers.map"), "\"Bearer test-key\" team;\n").unwrap();
     std::fs::write(secrets.join("upstream-key.conf"), "proxy_set_header x-api-key \"test\";\n").unwrap();
+    std::fs::write(secrets.join("jwt-keys.json"), "[]\n").unwrap();
+    std::fs::write(secrets.join("redis-password.conf"), "set $gatectl_redis_password \"\";\n").unwrap();
     // Every certificate and key the config names: one self-signed pair copied into place.
     let pair = root.join("tls/pair");
     crate::test::self_signed(&pair.with_extension("crt"), &pair.with_extension("key"));
@@ -110,15 +165,17 @@ fn localise(conf: &str, root: &Path, name: &str) -> String {
     conf
 }
 
-/// `nginx -t` on a main config that includes the rendered file.
-fn nginx_accepts(nginx: &Path, conf: &str, root: &Path) -> Result<(), String> {
+/// `nginx -t` on a main config that loads the rendered main-context file (if any) and includes
+/// the rendered http-context file.
+fn nginx_accepts(nginx: &Path, conf: &str, root: &Path, main_context: Option<&Path>) -> Result<(), String> {
     let include = root.join("policy.conf");
     std::fs::write(&include, conf).unwrap();
     let main = root.join("nginx.conf");
+    let modules = main_context.map(|m| format!("include {};\n", m.display())).unwrap_or_default();
     std::fs::write(
         &main,
         format!(
-            "pid {root}/nginx.pid;\nevents {{}}\nhttp {{\n    client_body_temp_path {root}/tmp;\n    include {include};\n}}\n",
+            "{modules}pid {root}/nginx.pid;\nevents {{}}\nhttp {{\n    client_body_temp_path {root}/tmp;\n    include {include};\n}}\n",
             root = root.display(),
             include = include.display()
         ),
@@ -141,15 +198,28 @@ fn nginx_accepts(nginx: &Path, conf: &str, root: &Path) -> Result<(), String> {
     }
 }
 
+/// Renders `policy` and runs `nginx -t` on it, localised into the scratch folder.
+fn nginx_t(nginx: &Path, policy: &Path) -> Result<(), String> {
+    nginx_t_edited(nginx, policy, |conf| conf)
+}
+
+/// `nginx -t` on the render of `policy` after `edit` (a negative control breaks it).
+fn nginx_t_edited(nginx: &Path, policy: &Path, edit: impl Fn(String) -> String) -> Result<(), String> {
+    let (test, dir) = render_nginx(policy);
+    let name = policy_name(&dir);
+    let conf = crate::test::read(&dir, &format!("{name}.conf"));
+    let root = test.path().join("nginx-root");
+    std::fs::create_dir_all(&root).unwrap();
+    let conf = edit(localise(&conf, &root, &name, &dir));
+    let main = dir.join("main").join(format!("{name}.conf"));
+    nginx_accepts(nginx, &conf, &root, main.exists().then_some(main.as_path())).map_err(|e| format!("{e}\n{conf}"))
+}
+
 #[test]
 fn nginx_accepts_every_rendered_example() {
     let Some(nginx) = crate::gateways::nginx_binary() else { return };
     for name in NGINX_EXAMPLES {
-        let (test, conf) = render_example(name);
-        let root = test.path().join("nginx-root");
-        std::fs::create_dir_all(&root).unwrap();
-        let conf = localise(&conf, &root, name);
-        nginx_accepts(&nginx, &conf, &root).unwrap_or_else(|e| panic!("nginx -t rejected {name}:\n{e}\n{conf}"));
+        nginx_t(&nginx, &example(name)).unwrap_or_else(|e| panic!("nginx -t rejected {name}:\n{e}"));
     }
 }
 
@@ -159,8 +229,41 @@ fn nginx_t_is_a_real_check() {
     let (test, conf) = render_example("claude-code-prod");
     let root = test.path().join("nginx-root");
     std::fs::create_dir_all(&root).unwrap();
-    let conf = localise(&conf, &root, "claude-code-prod").replace("limit_req_status 429;", "limit_req_status 429");
-    assert!(nginx_accepts(&nginx, &conf, &root).is_err(), "nginx -t accepted a broken config");
+    let dir = test.path().join("out/nginx");
+    let conf = localise(&conf, &root, "claude-code-prod", &dir)
+        .replace("client_max_body_size 32m;", "client_max_body_size 32m");
+    let main = dir.join("main/claude-code-prod.conf");
+    assert!(nginx_accepts(&nginx, &conf, &root, Some(&main)).is_err(), "nginx -t accepted a broken config");
+    // Without the main-context file, the Lua directives are unknown.
+    let conf = conf.replace("client_max_body_size 32m\n", "client_max_body_size 32m;\n");
+    let err = nginx_accepts(&nginx, &conf, &root, None).unwrap_err();
+    assert!(err.contains("unknown directive \"lua_"), "{err}");
+}
+
+/// Consumers named like map keywords (`default`, `include`, `volatile`, `hostnames`) or subjects
+/// that would be: every map key is escaped, so nginx takes them for plain values.
+#[test]
+fn consumer_names_and_subjects_that_are_map_keywords_stay_plain_values() {
+    let Some(nginx) = crate::gateways::nginx_binary() else { return };
+    let consumers: String = ["default", "include", "volatile", "hostnames"]
+        .iter()
+        .map(|n| {
+            let var = n.to_ascii_uppercase();
+            format!("  - name: {n}\n    key: env:KEY_{var}\n    issued: 2026-10-01\n    rate_limit:\n      requests_per_minute: 30\n")
+        })
+        .collect();
+    let text = base_with("consumers:\n", &format!("consumers:\n{consumers}"));
+    let test = Test::new().file("p.yaml", &text);
+    nginx_t(&nginx, &test.path().join("p.yaml")).unwrap_or_else(|e| panic!("keyword consumers:\n{e}"));
+    // The negative control: without the escape, nginx reads `include` as a file to include.
+    let unescaped = nginx_t_edited(&nginx, &test.path().join("p.yaml"), |conf| conf.replace("\"\\\\", "\""));
+    assert!(unescaped.is_err_and(|e| e.contains("include")), "unescaped map keywords were accepted");
+    let oauth2 = std::fs::read_to_string(example("claude-code-oauth2"))
+        .unwrap()
+        .replace("subject: 0oa1engineering2client", "subject: default")
+        .replace("subject: 0oa1support3bot", "subject: include");
+    let test = Test::new().file("p.yaml", &oauth2);
+    nginx_t(&nginx, &test.path().join("p.yaml")).unwrap_or_else(|e| panic!("keyword subjects:\n{e}"));
 }
 
 #[test]
@@ -169,9 +272,11 @@ fn render_warns_about_every_gap_and_strict_refuses() {
     let test = Test::new().args(&["render", prod.to_str().unwrap(), "-t", "nginx", "--out", "out", "--today", TODAY]);
     let out =
         test.run().code(0).stderr_has("warning[capability-gap]: nginx does not enforce 4 fields of claude-code-prod");
-    for field in ["rate_limits.tokens_per_minute", "rate_limits.shared_state", "upstream.models", "alerts"] {
+    for field in ["rate_limits.tokens_per_minute", "upstream.models", "audit", "alerts"] {
         assert!(out.stderr.contains(&format!("\n  {field}: ")), "{field}:\n{}", out.stderr);
     }
+    // Counted in the policy's Redis: no gap.
+    assert!(!out.stderr.contains("rate_limits.shared_state"), "{}", out.stderr);
     let strict = Test::new().args(&[
         "render",
         prod.to_str().unwrap(),
@@ -185,10 +290,14 @@ fn render_warns_about_every_gap_and_strict_refuses() {
     ]);
     strict.run().code(1).stderr_has("error[capability-gap]").stderr_has("with --strict");
     assert!(!strict.path().join("out").exists());
-    // A policy that asks only for what nginx enforces renders under --strict.
-    let dev = example("claude-code-dev");
+    // A policy that asks only for what nginx enforces (the dev example without its audit log,
+    // which nginx approximates) renders under --strict.
+    let dev = std::fs::read_to_string(example("claude-code-dev"))
+        .unwrap()
+        .replace("audit:\n  enabled: true\n  redact_headers: [authorization, x-api-key]\n", "");
     Test::new()
-        .args(&["render", dev.to_str().unwrap(), "-t", "nginx", "--out", "out", "--strict", "--today", TODAY])
+        .file("dev.yaml", dev)
+        .args(&["render", "dev.yaml", "-t", "nginx", "--out", "out", "--strict", "--today", TODAY])
         .run()
         .code(0);
 }
@@ -259,4 +368,44 @@ fn adversarial_values_reach_nginx_as_plain_data() {
         Test::new().file("p.yaml", dollar).args(&["render", "p.yaml", "-t", "nginx", "--out", "out", "--today", TODAY]);
     test.run().code(1).stderr_has("cannot be placed in an nginx string");
     assert!(!test.path().join("out").exists());
+}
+
+/// OAuth2 values reach the token check as plain `set` arguments: nothing in the njs code changes.
+#[test]
+fn oauth2_values_reach_the_token_check_as_plain_data() {
+    let Some(crossplane) = crossplane() else { return };
+    let benign = std::fs::read_to_string(example("claude-code-oauth2")).unwrap();
+    let audience = r#"api://x"; return 200 "pwned"; }{ #"#;
+    let scope = r#"scope";}{'x'"#;
+    let hostile = benign
+        .replace("audience: api://claude-gateway", &format!("audience: {}", serde_json::to_string(audience).unwrap()))
+        .replace(
+            "required_scopes: [anthropic:read, anthropic:write]",
+            &format!("required_scopes: [{}]", serde_json::to_string(scope).unwrap()),
+        );
+    let (_a, good) = render_nginx(&example("claude-code-oauth2"));
+    let test = Test::new().file("p.yaml", &hostile);
+    let (_b, bad) = render_nginx(&test.path().join("p.yaml"));
+    let script =
+        "import crossplane, json, sys; print(json.dumps(crossplane.parse(sys.argv[1], single=True, check_ctx=False)))";
+    let parsed = Command::new(crossplane).args(["-c", script]).arg(bad.join("claude-code-sso.conf")).output().unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&parsed.stdout).unwrap();
+    assert_eq!(json["status"], "ok", "{json}");
+    let mut found = Vec::new();
+    directives(&json["config"][0]["parsed"], &mut found);
+    let set = |name: &str| found.iter().find(|(d, a)| d == "set" && a[0] == name).map(|(_, a)| a[1].clone());
+    assert_eq!(set("$gatectl_oauth2_audience").as_deref(), Some(audience));
+    assert_eq!(set("$gatectl_oauth2_scopes").as_deref(), Some(scope));
+    assert!(!found.iter().any(|(d, args)| d == "return" && args.first().is_some_and(|a| a == "200")));
+    // The code is the same whatever the policy says (its header names the policy's digest).
+    let code = |dir: &Path| crate::test::read(dir, "claude-code-sso.js").lines().skip(2).collect::<Vec<_>>().join("\n");
+    assert_eq!(code(&good), code(&bad));
+    // A scope with a space would be split into two: refused.
+    let spaced = benign.replace("[anthropic:read, anthropic:write]", "[\"anthropic read\"]");
+    Test::new()
+        .file("p.yaml", spaced)
+        .args(&["render", "p.yaml", "-t", "nginx", "--out", "out", "--today", TODAY])
+        .run()
+        .code(1)
+        .stderr_has("nginx cannot express `auth.oauth2.required_scopes`");
 }

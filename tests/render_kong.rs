@@ -977,7 +977,7 @@ fn shared_state_failure_is_the_limiters_fault_tolerance() {
 fn luajit() -> Option<std::path::PathBuf> {
     let found = crate::test::tool("luajit", &["/usr/bin/luajit".into()]);
     if found.is_none() {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "luajit is missing (apt-get install luajit lua-cjson)");
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "luajit is missing (apt-get install luajit2 lua-cjson)");
         eprintln!("skipped: no luajit");
     }
     found

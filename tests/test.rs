@@ -163,11 +163,13 @@ impl Outcome {
     }
 }
 
-/// A self-signed EC P-256 certificate and key for `localhost`, made with the real openssl.
+/// A self-signed EC P-256 certificate and key for `localhost` and `127.0.0.1`, made with the real
+/// openssl (`127.0.0.1` also as a DNS name: nginx checks a peer's name with X509_check_host).
 pub fn self_signed(cert: &std::path::Path, key: &std::path::Path) {
     let made = Command::new("openssl")
         .args(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1"])
-        .args(["-subj", "/CN=localhost", "-keyout"])
+        .args(["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,DNS:127.0.0.1,IP:127.0.0.1"])
+        .arg("-keyout")
         .arg(key)
         .arg("-out")
         .arg(cert)
@@ -237,6 +239,48 @@ pub fn venv_tool(name: &str, env_var: &str, venv: &str, program: &str) -> Option
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join(".cache").join(venv).join("bin").join(program));
     tool(name, &[path])
+}
+
+/// Every file below `dir`, as paths relative to it, sorted (none when `dir` does not exist).
+pub fn files_under(dir: &std::path::Path) -> Vec<String> {
+    fn walk(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                out.push(path.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// Asserts the folder `rendered` holds exactly the files of the golden folder `golden`, byte for
+/// byte; with `GATECTL_BLESS=1` it replaces the golden folder first, for review in the diff.
+#[track_caller]
+pub fn assert_golden_folder(golden: &std::path::Path, rendered: &std::path::Path) {
+    let ours = files_under(rendered);
+    if std::env::var_os("GATECTL_BLESS").is_some() {
+        let _ = std::fs::remove_dir_all(golden);
+        for file in &ours {
+            std::fs::create_dir_all(golden.join(file).parent().unwrap()).unwrap();
+            std::fs::copy(rendered.join(file), golden.join(file)).unwrap();
+        }
+    }
+    let theirs = files_under(golden);
+    assert_eq!(
+        ours,
+        theirs,
+        "the render's files differ from {}; review and re-run with GATECTL_BLESS=1",
+        golden.display()
+    );
+    for file in &ours {
+        assert_golden(&golden.join(file), &read(rendered, file));
+    }
 }
 
 /// Asserts `text` equals the golden file `golden` (a path under `tests/golden/`);
@@ -346,14 +390,24 @@ impl Idp {
         format!("http://127.0.0.1:{}/jwks.json", self.port)
     }
 
-    /// How many times the JWKS was fetched (a gateway that caches keys fetches it rarely).
-    pub fn jwks_fetches(&self) -> u64 {
+    /// One GET to the IdP: the response body as JSON.
+    fn get(&self, path: &str) -> serde_json::Value {
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
-        std::io::Write::write_all(&mut stream, b"GET /stats HTTP/1.0\r\n\r\n").unwrap();
+        std::io::Write::write_all(&mut stream, format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes()).unwrap();
         let mut response = String::new();
         std::io::Read::read_to_string(&mut stream, &mut response).unwrap();
         let body = response.split("\r\n\r\n").nth(1).unwrap_or_default();
-        serde_json::from_str::<serde_json::Value>(body).unwrap()["jwks"].as_u64().unwrap()
+        serde_json::from_str(body).unwrap()
+    }
+
+    /// How many times the JWKS was fetched (a gateway that caches keys fetches it rarely).
+    pub fn jwks_fetches(&self) -> u64 {
+        self.get("/stats")["jwks"].as_u64().unwrap()
+    }
+
+    /// The JWKS document as served now (one more in `jwks_fetches`).
+    pub fn jwks_document(&self) -> serde_json::Value {
+        self.get("/jwks.json")
     }
 
     /// One token per spec: `{"kid", "claims"}`, plus `"alg": "none" | "HS256-public"` or
@@ -440,6 +494,13 @@ impl Redis {
         self.tls.as_ref().map(|(_, dir)| dir.path().join("redis.crt"))
     }
 
+    /// `rediss://127.0.0.1:…`, for a client that does not resolve `localhost` (nginx asks only
+    /// its configured resolvers); the certificate names the address too. Panics without TLS.
+    pub fn tls_address_url(&self) -> String {
+        let (tls_port, _) = self.tls.as_ref().expect("started with start_tls");
+        format!("rediss://127.0.0.1:{tls_port}")
+    }
+
     /// One command over RESP (after AUTH); the first reply line, or `None` when Redis is down.
     pub fn command(&self, args: &[&str]) -> Option<String> {
         use std::io::{BufRead, Write};
@@ -476,8 +537,23 @@ impl Redis {
 /// value per call, `{"ok": true, …}` or what the SDK raised (`error`, `status`, `api_message`,
 /// `type`, `request_id`, `retry_after`). `None` when the venv is missing outside CI.
 pub fn anthropic_sdk(base_url: &str, auth_token: &str, model: &str, calls: usize) -> Option<Vec<serde_json::Value>> {
+    anthropic_sdk_trusting(base_url, auth_token, model, calls, None)
+}
+
+/// [`anthropic_sdk`] against an https gateway whose certificate `ca` vouches for.
+pub fn anthropic_sdk_trusting(
+    base_url: &str,
+    auth_token: &str,
+    model: &str,
+    calls: usize,
+    ca: Option<&std::path::Path>,
+) -> Option<Vec<serde_json::Value>> {
     let python = venv_tool("the clients venv (anthropic)", "GATECTL_CLIENTS_PYTHON", "venv-clients", "python")?;
-    let request = serde_json::json!({"base_url": base_url, "auth_token": auth_token, "model": model, "calls": calls});
+    let mut request =
+        serde_json::json!({"base_url": base_url, "auth_token": auth_token, "model": model, "calls": calls});
+    if let Some(ca) = ca {
+        request["ca_file"] = ca.display().to_string().into();
+    }
     let mut child = Command::new(python)
         .arg(repo().join("tests/support/anthropic_client.py"))
         // The SDK reads credentials and its base URL from these when they are set.

@@ -271,10 +271,11 @@ fn from_nginx_dump(
     }
 }
 
-/// Rendered file paths in the layout's terms (nginx's file is named after the policy).
+/// Rendered file paths in the layout's terms (nginx's config is named after the policy; its
+/// other files, the main-context include and the njs and Lua code, are not compared).
 fn layout_name(target: Target, path: &str) -> String {
     match target {
-        Target::Nginx if path.ends_with(".conf") => nginx::FILE.to_string(),
+        Target::Nginx if path.ends_with(".conf") && !path.contains('/') => nginx::FILE.to_string(),
         _ => path.to_string(),
     }
 }

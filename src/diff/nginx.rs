@@ -57,6 +57,7 @@ const KEYED_BY_FIRST: &[&str] = &[
     "include",
     "ssl_conf_command",
     "error_page",
+    "auth_request_set",
 ];
 /// Directives keyed by their `zone=` argument.
 const KEYED_BY_ZONE: &[&str] = &["limit_req", "limit_req_zone", "limit_conn", "limit_conn_zone"];

@@ -705,6 +705,16 @@ pub struct NginxTarget {
     #[serde(default)]
     #[schemars(extend("pattern" = ABSOLUTE_PATH_PATTERN))]
     pub audit_log: Option<String>,
+    /// Absolute directory the rendered `nginx/` folder is deployed to (default `/etc/nginx/gatectl`):
+    /// the config loads its njs and Lua code from there.
+    #[serde(default)]
+    #[schemars(extend("pattern" = ABSOLUTE_PATH_PATTERN))]
+    pub config_dir: Option<String>,
+    /// CA bundle that verifies a `rediss://` rate-limit store's certificate (default Debian's
+    /// `/etc/ssl/certs/ca-certificates.crt`).
+    #[serde(default)]
+    #[schemars(extend("pattern" = ABSOLUTE_PATH_PATTERN))]
+    pub redis_ca: Option<String>,
     /// Capability gaps accepted on nginx, each with its reason.
     #[serde(default)]
     pub accept_gaps: Vec<AcceptedGap>,

@@ -139,11 +139,17 @@ pub fn support(target: Target, feature: Feature) -> Support {
     use Feature::*;
     use Support::*;
     match (target, feature) {
-        (Target::Nginx, OAuth2) => Unsupported("nginx OSS cannot validate JWTs (render refuses the policy)"),
+        // Cluster-wide limits are native: counted in the policy's Redis by the rendered Lua.
+        (Target::Nginx, OAuth2) => Approximated(
+            "njs (libnginx-mod-http-js) checks the RS256 or ES256 signature against the IdP keys `gatectl materialize` last wrote (a rotation takes a materialize and `nginx -s reload`; `alg: none` and HMAC are refused), `iss`, `aud`, `exp` and `nbf` (30 s leeway), `exp - iat` against max_token_lifetime_minutes and required_scopes (`scope` or `scp`), and maps `sub` (else `client_id`) to a consumer; PKCE is between client and IdP, which no gateway sees",
+        ),
+        (Target::Nginx, Mtls) => Approximated(
+            "nginx verifies the client certificate's chain to auth.mtls.ca_certificate (depth 2) and its validity dates, and maps its subject CN to a consumer; no revocation check (CRL or OCSP), and the key-size and validity-period limits are not checked on presented certificates",
+        ),
         (Target::Nginx, TokensPerMinute) => Unsupported("limit_req counts requests, not tokens"),
-        (Target::Nginx, ClusterWideLimits) => {
-            Approximated("limit_req counters are per nginx node; divide limits by replicas")
-        }
+        (Target::Nginx, AuditLog) => Approximated(
+            "JSON lines (time, request id, client, consumer, auth method, endpoint, method, status, duration, upstream status, rate-limited, refusal reason), never a credential; no model or token counts, since nginx parses no bodies; retention is the log rotation's",
+        ),
         (Target::Nginx, ModelAllowlist) => Unsupported("nginx does not read the request body's model"),
         (Target::Nginx, Alerts) => Approximated(
             "prometheus-rules.yaml over metrics mtail derives from the JSON audit log (the rendered .mtail program): \
@@ -438,9 +444,7 @@ mod tests {
 
     #[test]
     fn refused_auth_methods_are_marked_unsupported() {
-        for (target, feature) in
-            [(Target::Nginx, Feature::OAuth2), (Target::Kong, Feature::Mtls), (Target::Litellm, Feature::Mtls)]
-        {
+        for (target, feature) in [(Target::Kong, Feature::Mtls), (Target::Litellm, Feature::Mtls)] {
             assert!(matches!(support(target, feature), Support::Unsupported(why) if why.contains("refuses")));
         }
     }

@@ -119,17 +119,24 @@ pub fn inputs(policy: &Policy, target: Target) -> Vec<Input> {
             }
             Target::Nginx => {
                 const MATERIALIZE: &str = "gatectl materialize, on the nginx host";
+                // What materialize resolves (it fetches `jwks_url` itself when there is no `jwks_file`).
                 let read = path == "upstream.api_key"
+                    || path == "rate_limits.shared_state_password"
                     || (consumer_key && policy.auth.method == AuthMethod::ApiKey)
                     || path.starts_with("listener.tls.")
-                    || (path == "auth.mtls.ca_certificate" && policy.auth.method == AuthMethod::Mtls);
+                    || (path == "auth.mtls.ca_certificate" && policy.auth.method == AuthMethod::Mtls)
+                    || (path == "auth.oauth2.jwks_file" && policy.auth.method == AuthMethod::Oauth2);
                 if !read {
                     continue;
                 }
-                let certificate = !consumer_key && path != "upstream.api_key";
+                // TLS material nginx reads in place when it is a file.
+                let read_by_nginx = matches!(
+                    path.as_str(),
+                    "listener.tls.certificate" | "listener.tls.private_key" | "auth.mtls.ca_certificate"
+                );
                 out.push(match reference.parse() {
                     Ok(Reference::Env { name }) => Input::new(Kind::Env, name.to_string(), &path, MATERIALIZE),
-                    Ok(Reference::File { path: file }) if certificate => {
+                    Ok(Reference::File { path: file }) if read_by_nginx => {
                         Input::new(Kind::File, file.to_string(), &path, "nginx, at start")
                     }
                     Ok(Reference::File { path: file }) => Input::new(Kind::File, file.to_string(), &path, MATERIALIZE),

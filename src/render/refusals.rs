@@ -34,11 +34,31 @@ pub const REFUSALS: &[Refusal] = &[
     },
 ];
 
+/// Anthropic's error type for a failure on the gateway's side (500, 502, 503, 504).
+pub const API_ERROR: &str = "api_error";
+
+/// An error body, compact JSON: the one serialiser of every refusal's body.
+pub fn error_body(error_type: &str, message: &str) -> String {
+    json!({"type": "error", "error": {"type": error_type, "message": message}}).to_string()
+}
+
 impl Refusal {
     /// The response body, compact JSON.
     pub fn body(&self) -> String {
-        json!({"type": "error", "error": {"type": self.error_type, "message": self.message}}).to_string()
+        error_body(self.error_type, self.message)
     }
+
+    /// The body with a message of its own, for a target that knows more than the status (which
+    /// claim of a verified token failed, which limit a consumer met).
+    pub fn body_saying(&self, message: &str) -> String {
+        error_body(self.error_type, message)
+    }
+}
+
+/// A 429's `retry-after` under a limit of `per_minute` with no burst left: the seconds until
+/// the next request is due (one request's share of the minute, rounded up, at least 1).
+pub fn retry_after_seconds(per_minute: u32) -> u32 {
+    60u32.div_ceil(per_minute.max(1)).max(1)
 }
 
 /// The refusal for a status, if the gateway produces one.
@@ -60,5 +80,20 @@ mod tests {
         }
         assert_eq!(refusal(429).unwrap().error_type, "rate_limit_error");
         assert_eq!(refusal(500), None);
+    }
+
+    #[test]
+    fn an_own_message_keeps_the_shape_and_is_escaped() {
+        let text = refusal(401).unwrap().body_saying("quote \" and \\ and {braces}");
+        let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(body["error"]["type"], "authentication_error");
+        assert_eq!(body["error"]["message"], "quote \" and \\ and {braces}");
+        assert!(text.starts_with(r#"{"type":"error","error":{"type":"authentication_error""#), "{text}");
+    }
+
+    #[test]
+    fn retry_after_is_one_requests_share_of_the_minute_rounded_up() {
+        let seconds: Vec<u32> = [60, 200, 30, 7, 1].into_iter().map(retry_after_seconds).collect();
+        assert_eq!(seconds, [1, 1, 2, 9, 60]);
     }
 }

@@ -17,6 +17,7 @@ impl Templates {
     pub fn load(overrides: Option<&Path>) -> Result<Templates, std::io::Error> {
         let mut env = environment();
         env.add_filter("nginx", nginx_string);
+        env.add_filter("nginx_key", nginx_map_key);
         let embedded = super::Target::ALL.iter().flat_map(|t| t.templates().iter());
         for (name, source) in embedded {
             let source = match overrides.map(|dir| dir.join(name)).filter(|p| p.is_file()) {
@@ -61,6 +62,12 @@ pub fn nginx_string(value: &str) -> Result<String, minijinja::Error> {
     Ok(format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\"")))
 }
 
+/// A literal `map` source value: `\` first, so that no value can be taken for one of the map's
+/// keywords (`default`, `include`, `hostnames`, `volatile`) or a regex (`~`), then quoted.
+pub fn nginx_map_key(value: &str) -> Result<String, minijinja::Error> {
+    nginx_string(&format!("\\{value}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +78,12 @@ mod tests {
         assert_eq!(nginx_string("say \"hi\" \\").unwrap(), "\"say \\\"hi\\\" \\\\\"");
         assert!(nginx_string("$remote_addr").is_err());
         assert!(nginx_string("a\nb").is_err());
+    }
+
+    #[test]
+    fn map_keys_are_never_keywords_or_regexes() {
+        assert_eq!(nginx_map_key("default").unwrap(), "\"\\\\default\"");
+        assert_eq!(nginx_map_key("~x").unwrap(), "\"\\\\~x\"");
+        assert!(nginx_map_key("$x").is_err());
     }
 }

@@ -44,8 +44,13 @@ pub fn policy(policy: &Policy) -> Result<(), RenderError> {
                 return Err(refused(format!("targets.nginx.resolvers[{i}]"), "is not an IP address"));
             }
         }
-        let paths =
-            [("secrets_dir", &nginx.secrets_dir), ("audit_log", &nginx.audit_log), ("upstream_ca", &nginx.upstream_ca)];
+        let paths = [
+            ("secrets_dir", &nginx.secrets_dir),
+            ("audit_log", &nginx.audit_log),
+            ("upstream_ca", &nginx.upstream_ca),
+            ("config_dir", &nginx.config_dir),
+            ("redis_ca", &nginx.redis_ca),
+        ];
         for (name, path) in paths {
             if path.as_deref().is_some_and(|p| !is_plain_absolute(p)) {
                 return Err(refused(

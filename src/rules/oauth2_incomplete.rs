@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
     packs: "",
     docs: r#"## What it does
 When `auth.method` is `oauth2`, checks that `auth.oauth2` sets `issuer`,
-`jwks_url` and `audience`, and that `issuer` and `jwks_url` use `https://`.
+`jwks_url` (or `jwks_file`, the IdP's keys as a document on the deploy host) and
+`audience`, and that `issuer` and `jwks_url` use `https://`.
 
 ## Why is this bad?
 The seed requires the gateway to "validate JWT signatures and claims". Without
@@ -54,6 +55,8 @@ fn check(cx: &Context) -> Vec<Violation> {
     {
         let path = format!("auth.oauth2.{field}");
         match value {
+            // The keys as a document on the deploy host serve as well as the URL they come from.
+            None if field == "jwks_url" && oauth2.jwks_file.is_some() => {}
             None => found.push(
                 Violation::new(&path, format!("`auth.oauth2` has no `{field}`: tokens cannot be fully validated"))
                     .help(format!("set `{field}` to the value your identity provider publishes")),
@@ -108,6 +111,16 @@ pub(super) mod tests {
         assert_eq!(lines(&found), vec![23, 23]);
         assert!(found.iter().any(|f| f.message.contains("jwks_url")));
         assert!(found.iter().any(|f| f.message.contains("audience")));
+    }
+
+    #[test]
+    fn a_jwks_file_stands_in_for_the_jwks_url() {
+        let yaml = oauth2_base().replacen(
+            "    jwks_url: https://your-org.okta.com/oauth2/default/v1/keys\n",
+            "    jwks_file: file:/etc/gateway/idp-jwks.json\n",
+            1,
+        );
+        assert!(run("oauth2-incomplete", &yaml).is_empty());
     }
 
     #[test]
