@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Proves the `gatectl-lint` hook in .pre-commit-hooks.yaml with the real
-# pre-commit tool: a clean policy passes, a policy with a finding fails.
+# pre-commit tool, on a repository that keeps policies in two folders beside
+# unrelated YAML (a CI workflow, a Kubernetes manifest, a compose file): clean
+# policies commit; a commit that changes only unrelated YAML passes; a TLS 1.1
+# policy under gateway/ (not policies/) is refused by `git commit` itself, naming
+# the rule and the file; one secret used by policies in both folders is found.
 #
 #   scripts/pre-commit-proof.sh
 #
@@ -8,7 +12,8 @@
 # matter). pre-commit's `language: rust` runs `cargo install --path .` of it
 # once per rev; the venv and PRE_COMMIT_HOME live under ${GATECTL_CACHE:-.cache}
 # so later runs at the same HEAD reuse both. The first run builds the crate in
-# release mode (a few minutes on 2 cores).
+# release mode (a few minutes on 2 cores); with CARGO_TARGET_DIR (default: this
+# repo's target/) it reuses the dependencies a release build here already compiled.
 set -euo pipefail
 
 PRE_COMMIT_VERSION=4.7.0
@@ -22,6 +27,7 @@ venv=$cache/venv-pre-commit
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
 export PRE_COMMIT_HOME=$cache/pre-commit
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$repo/target}
 
 # 1. pre-commit itself, pinned, in a venv that is reused when it already has it.
 if [[ "$("$venv/bin/pre-commit" --version 2>/dev/null || true)" != "pre-commit $PRE_COMMIT_VERSION" ]]; then
@@ -59,9 +65,9 @@ fi
 rev=$(git -C "$hook_repo" rev-parse HEAD)
 echo "hook repo: $hook_repo @ $rev"
 
-# 3. A project that uses the hook.
+# 3. A project that uses the hook: policies in two folders, and YAML that is not a policy.
 project=$tmp/project
-mkdir -p "$project/policies"
+mkdir -p "$project"
 cd "$project"
 git init --quiet
 git config user.name proof
@@ -74,6 +80,47 @@ repos:
       - id: gatectl-lint
         args: [--today, "$TODAY"]
 EOF
+fixture=$repo/tests/fixtures/base-production.yaml
+mkdir -p policies gateway/eu .github/workflows k8s
+cp "$fixture" policies/prod.yaml
+# The staging policy under gateway/: its own name and secrets (none shared across environments).
+sed -e 's/^name: base-prod/name: eu-staging/' -e 's/^environment: production/environment: staging/' \
+    -e 's#vault:secret/claude-code\#provider_key#env:EU_STAGING_PROVIDER_KEY#' \
+    -e 's#env:TEAM_PLATFORM_GATEWAY_KEY#env:EU_STAGING_TEAM_KEY#' \
+    -e 's#aws-sm:claude-code/ci-bot#env:EU_STAGING_CI_KEY#' \
+    -e 's#file:/etc/gateway/tls/server.key#file:/etc/gateway/tls/eu-staging.key#' \
+    "$fixture" > gateway/eu/staging.yaml
+grep -q '^name: eu-staging' gateway/eu/staging.yaml
+grep -q 'env:EU_STAGING_PROVIDER_KEY' gateway/eu/staging.yaml
+cat > .github/workflows/ci.yml <<'EOF'
+name: ci
+on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    environment: production
+    steps: [{run: make test}]
+EOF
+cat > k8s/deploy.yaml <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: gateway}
+spec:
+  template:
+    spec:
+      containers:
+        - name: gateway
+          env: [{name: auth, value: upstream}]
+EOF
+cat > docker-compose.yml <<'EOF'
+version: "3.9"
+services:
+  gateway:
+    image: nginx
+    environment:
+      upstream: https://api.anthropic.com
+EOF
+"$pre_commit" install >/dev/null
 
 passed=0
 failed=0
@@ -86,30 +133,68 @@ fail() {
         tail -n 40 "$PRE_COMMIT_HOME/pre-commit.log"
     fi
 }
-run() {
+show() { printf '%s\n' "$out" | sed 's/^/    | /'; }
+# `git commit` with the hook installed: what a developer does.
+commit() {
     git add --all
-    if out=$("$pre_commit" run --all-files --color never 2>&1); then rc=0; else rc=$?; fi
-    printf '%s\n' "$out" | sed 's/^/    | /'
+    if out=$(git commit --quiet -m "$1" 2>&1); then rc=0; else rc=$?; fi
+    show
+}
+# pre-commit run, verbose so the hook's own report (the files it linted) shows.
+run() {
+    if out=$("$pre_commit" run --color never --verbose "$@" 2>&1); then rc=0; else rc=$?; fi
+    show
 }
 
-# Case 1: a clean policy passes.
-cp "$repo/tests/fixtures/base-production.yaml" policies/base-production.yaml
-run
-if [[ $rc -eq 0 ]]; then
-    pass "clean policy: pre-commit run --all-files exits 0"
+# Case 1: clean policies in two folders, beside unrelated YAML, commit; both are linted.
+commit "policies in two folders"
+if [[ $rc -eq 0 && "$out" == *Passed* ]]; then
+    pass "clean policies in policies/ and gateway/eu/ beside unrelated YAML: git commit succeeds"
 else
-    fail "clean policy: pre-commit run --all-files exited $rc, expected 0"
+    fail "clean policies: git commit exited $rc, expected 0"
+fi
+run --all-files
+if [[ $rc -eq 0 && "$out" == *"0 errors, 0 warnings in 2 files"* && "$out" == *"skipped"* ]]; then
+    pass "pre-commit run --all-files lints the 2 policies (both folders) and skips the other YAML"
+else
+    fail "pre-commit run --all-files exited $rc, expected 0 with 2 files linted"
 fi
 
-# Case 2: a policy with a finding fails, naming the rule.
-sed 's/min_version: "1.2"/min_version: "1.1"/' "$repo/tests/fixtures/base-production.yaml" \
-    > policies/weak-tls.yaml
-grep -q 'min_version: "1.1"' policies/weak-tls.yaml
-run
-if [[ $rc -ne 0 && "$out" == *tls-min-version* ]]; then
-    pass "weak TLS policy: pre-commit run --all-files exits $rc and reports tls-min-version"
+# Case 2: a commit that touches only unrelated YAML passes (no policy in it is no error).
+echo "      - {run: make lint}" >> .github/workflows/ci.yml
+sed -i 's/image: nginx/image: nginx:1.27/' docker-compose.yml
+commit "unrelated YAML only"
+# The hook ran on them ("Passed", not "no files to check") and found no policy, which is no error.
+if [[ $rc -eq 0 && "$out" == *Passed* ]]; then
+    pass "a commit of unrelated YAML only (workflow, compose file) runs the hook and passes"
 else
-    fail "weak TLS policy: pre-commit run --all-files exited $rc, expected non-zero with tls-min-version"
+    fail "unrelated YAML only: git commit exited $rc, expected 0"
+fi
+
+# Case 3: a TLS 1.1 policy outside policies/ is refused by the commit itself.
+sed -i 's/min_version: "1.2"/min_version: "1.1"/' gateway/eu/staging.yaml
+grep -q 'min_version: "1.1"' gateway/eu/staging.yaml
+commit "legacy TLS"
+if [[ $rc -ne 0 && "$out" == *"error[tls-min-version]"* && "$out" == *"gateway/eu/staging.yaml:14:18"* ]]; then
+    pass "a TLS 1.1 policy under gateway/eu/: git commit refused ($rc), naming tls-min-version at gateway/eu/staging.yaml:14:18"
+else
+    fail "TLS 1.1 policy under gateway/: git commit exited $rc, expected non-zero naming tls-min-version"
+fi
+sed -i 's/min_version: "1.1"/min_version: "1.3"/' gateway/eu/staging.yaml
+commit "TLS 1.3"
+if [[ $rc -eq 0 && "$out" == *Passed* ]]; then
+    pass "the fixed policy (TLS 1.3) commits, the hook having run"
+else
+    fail "the fixed policy: git commit exited $rc, expected 0"
+fi
+
+# Case 4: one secret in the policies of two environments, in two folders: found across files.
+sed -i 's#env:EU_STAGING_PROVIDER_KEY#vault:secret/claude-code\#provider_key#' gateway/eu/staging.yaml
+run --all-files
+if [[ $rc -ne 0 && "$out" == *"environment-shared-secret"* ]]; then
+    pass "one provider key in policies/prod.yaml and gateway/eu/staging.yaml: environment-shared-secret"
+else
+    fail "shared secret across folders: exited $rc, expected non-zero with environment-shared-secret"
 fi
 
 # Drop hook builds for other revs (each is a few hundred MB of target/); the

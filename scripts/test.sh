@@ -10,9 +10,10 @@ cd "$(dirname "$0")/.."
 # and mtail (alert rules); npm, which fetches the Zuplo CLI and the Node 24 it runs on; LuaJIT and
 # lua-cjson, which run the Lua gatectl renders for Kong (Kong's own runtime is LuaJIT). `luajit2` is
 # OpenResty's LuaJIT (Kong's, and the library libnginx-mod-http-lua links): Debian's `luajit`
-# conflicts with that library, so asking for both makes apt refuse the whole install.
+# conflicts with that library, so asking for both makes apt refuse the whole install. man-db, zsh
+# and fish render the manual page and load the completion scripts.
 packages=(nginx openssl redis-server prometheus mtail libnginx-mod-http-js libnginx-mod-http-lua
-    lua-nginx-redis bash-completion man-db libssl-dev pkg-config luajit2 lua-cjson)
+    lua-nginx-redis bash-completion man-db zsh fish libssl-dev pkg-config luajit2 lua-cjson)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -36,4 +37,7 @@ scripts/install-tools.sh
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked
+# The README's install line, as written (into a scratch root, not ~/.cargo/bin), and the binary it installs.
+cargo install --locked --path . --root target/readme-install
+target/readme-install/bin/gatectl lint policies/ --today 2026-11-23
 scripts/pre-commit-proof.sh

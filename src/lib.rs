@@ -22,4 +22,5 @@ pub mod report;
 pub mod rules;
 pub mod severity;
 pub mod sink;
+pub mod target;
 pub mod verify;

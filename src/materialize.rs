@@ -166,10 +166,17 @@ fn jwt_keys(policy: &Policy) -> Result<(String, usize), MaterializeError> {
     Ok((serde_json::to_string_pretty(&list).expect("JSON values serialise") + "\n", keys.len()))
 }
 
-/// Writes `consumers.map` and `upstream-key.conf` for the nginx target into its secrets folder
+/// What materialize will write: every secret resolved, nothing written yet (so a set of policies
+/// is resolved whole before any file changes).
+pub struct Plan {
+    dir: PathBuf,
+    files: Vec<(&'static str, String, usize)>,
+}
+
+/// Resolves `consumers.map` and `upstream-key.conf` for the nginx target, in its secrets folder
 /// (`root` prefixes it, for staging on another machine; `None` writes in place), and what the
 /// policy's auth and limits need: the IdP's keys, the Redis password.
-pub fn nginx(policy: &Policy, root: Option<&Path>) -> Result<Vec<Written>, MaterializeError> {
+pub fn nginx(policy: &Policy, root: Option<&Path>) -> Result<Plan, MaterializeError> {
     let secrets_dir = nginx::secrets_dir(policy);
     if !crate::render::validate::is_plain_absolute(&secrets_dir) {
         return Err(MaterializeError::Outside { reason: "must be an absolute path without `.` or `..`".into() });
@@ -222,8 +229,8 @@ pub fn nginx(policy: &Policy, root: Option<&Path>) -> Result<Vec<Written>, Mater
     // Certificates and keys nginx cannot read from their reference (anything but file:).
     let tls = policy.listener.as_ref().and_then(|l| l.tls.as_ref());
     let material = [
-        ("listener.tls.certificate", tls.map(|t| &t.certificate), SERVER_CERT),
-        ("listener.tls.private_key", tls.map(|t| &t.private_key), SERVER_KEY),
+        ("listener.tls.certificate", tls.and_then(|t| t.certificate.as_ref()), SERVER_CERT),
+        ("listener.tls.private_key", tls.and_then(|t| t.private_key.as_ref()), SERVER_KEY),
         ("auth.mtls.ca_certificate", policy.auth.mtls.as_ref().and_then(|m| m.ca_certificate.as_ref()), CLIENT_CA),
     ];
     for (path, reference, file) in material {
@@ -234,11 +241,18 @@ pub fn nginx(policy: &Policy, root: Option<&Path>) -> Result<Vec<Written>, Mater
     }
 
     let dir = confined(root, &secrets_dir)?;
-    let tree: Vec<Entry> = files
+    Ok(Plan { dir, files })
+}
+
+/// Writes a plan: its secrets folder replaced whole, every file mode 0600.
+pub fn write(plan: Plan) -> Result<Vec<Written>, MaterializeError> {
+    let tree: Vec<Entry> = plan
+        .files
         .iter()
         .map(|(file, contents, _)| Entry { path: file.to_string(), contents: contents.as_bytes() })
         .collect();
-    output::write_tree(&dir, &tree, Modes::PRIVATE)?;
-    let written = files.into_iter().map(|(file, _, entries)| Written { path: dir.join(file), entries }).collect();
+    output::write_tree(&plan.dir, &tree, Modes::PRIVATE)?;
+    let written =
+        plan.files.into_iter().map(|(file, _, entries)| Written { path: plan.dir.join(file), entries }).collect();
     Ok(written)
 }

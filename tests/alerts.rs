@@ -319,8 +319,7 @@ fn unit_tests_catch_a_wrong_threshold() {
 fn policies_without_alerts_get_no_rule_file_and_no_metrics() {
     // (Zuplo and TrueFoundry never get one: see the golden-file test.)
     let base = fixture("base-production.yaml");
-    let without = base.split("alerts:\n").next().unwrap().to_string()
-        + "targets:\n  truefoundry: {tenant: acme-prod, secret_group: claude-code}\n";
+    let without = base.split("alerts:\n").next().unwrap().to_string() + "targets:\n  nginx: {}\n";
     for target in ["kong", "litellm", "nginx"] {
         let (_dir, out) = render_text(&without, target);
         assert!(!out.join(RULES).exists(), "{target}");

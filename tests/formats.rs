@@ -17,7 +17,7 @@ fn lint(format: &str) -> crate::test::Outcome {
 #[test]
 fn text_shows_the_snippet_and_location() {
     lint("text")
-        .stdout_has("tls-min-version")
+        .stdout_has("error[tls-min-version]")
         .stdout_has("[policies/p.yaml:14:18]")
         .stdout_has("14 │     min_version: \"1.1\"")
         .stdout_has("help: set `min_version: \"1.2\"`")
@@ -79,4 +79,39 @@ fn markdown_cells_cannot_break_the_table() {
         .code(1);
     let row = out.stdout.lines().find(|l| l.contains("schema-violation")).expect("a row");
     assert!(row.contains("a\\|b"), "{row}");
+}
+
+#[test]
+fn text_names_the_severity_in_words() {
+    let policy = base_with("  log_bodies: false", "  log_bodies: true").replace("compliance: [soc2]\n", "");
+    let out = Test::new().file("p.yaml", policy).args(&["lint", "p.yaml", "--today", TODAY]).run().code(0);
+    assert!(out.stdout.starts_with("warning[audit-bodies]\n"), "{}", out.stdout);
+    lint("text").stdout_has("error[tls-min-version]\n");
+}
+
+#[test]
+fn markdown_keeps_the_messages_backticks() {
+    let out = lint("markdown");
+    let row = out.stdout.lines().find(|l| l.contains("tls-min-version")).expect("a row");
+    assert!(row.contains("_set `min_version: \"1.2\"` (or \"1.3\")_"), "{row}");
+}
+
+#[test]
+fn targets_shows_one_column_for_one_target() {
+    let out = Test::new().args(&["targets", "--target", "nginx"]).run().code(0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines[0], "| policy field | nginx |");
+    assert_eq!(lines[1], "|---|---|");
+    assert!(lines[2..].iter().all(|l| l.matches(" | ").count() == 1), "{}", out.stdout);
+    assert!(out.stdout.contains("| `rate_limits.tokens_per_minute` | no: limit_req counts requests, not tokens |"));
+    // Kong has a column per edition.
+    let kong = Test::new().args(&["targets", "--target", "kong"]).run().code(0);
+    assert!(kong.stdout.starts_with("| policy field | kong | kong enterprise |\n|---|---|---|\n"), "{}", kong.stdout);
+    assert!(
+        kong.stdout.contains("| `rate_limits.burst` | approximated: rate-limiting has no burst"),
+        "{}",
+        kong.stdout
+    );
+    let two = Test::new().args(&["targets", "-t", "nginx", "-t", "zuplo"]).run().code(0);
+    assert!(two.stdout.starts_with("| policy field | zuplo | nginx |\n"), "{}", two.stdout);
 }

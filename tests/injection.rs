@@ -33,6 +33,7 @@ fn policy(value: &str) -> String {
             "  anthropic_version: \"2023-06-01\"\n  models: [claude-sonnet-4-5]\n",
         )
         .replace("headers:\n", &format!("owner: {quoted}\nheaders:\n  add:\n    x-test: {quoted}\n"))
+        .replace("targets:\n", "targets:\n  truefoundry: {tenant: acme-prod, secret_group: claude-code}\n")
 }
 
 /// The same policy without `headers.add`, for targets that have no field for added headers.

@@ -270,9 +270,10 @@ fn consumer_names_and_subjects_that_are_map_keywords_stay_plain_values() {
 fn render_warns_about_every_gap_and_strict_refuses() {
     let prod = example("claude-code-prod");
     let test = Test::new().args(&["render", prod.to_str().unwrap(), "-t", "nginx", "--out", "out", "--today", TODAY]);
-    let out = test.run().code(0);
-    for field in ["rate_limits.tokens_per_minute", "upstream.models", "audit (with redaction)"] {
-        assert!(out.stderr.contains(&format!("warning[capability-gap]: nginx: `{field}`")), "{field}:\n{}", out.stderr);
+    let out =
+        test.run().code(0).stderr_has("warning[capability-gap]: nginx does not enforce 4 fields of claude-code-prod");
+    for field in ["rate_limits.tokens_per_minute", "upstream.models", "audit", "alerts"] {
+        assert!(out.stderr.contains(&format!("\n  {field}: ")), "{field}:\n{}", out.stderr);
     }
     // Counted in the policy's Redis: no gap.
     assert!(!out.stderr.contains("rate_limits.shared_state"), "{}", out.stderr);

@@ -846,8 +846,9 @@ fn kong_enterprise_enforces_oauth2_and_mtls_with_its_own_plugins() {
         .args(&["render", "p.yaml", "-t", "kong", "--out", "out", "--today", TODAY]);
     test.run()
         .code(0)
-        .stderr_has("kong: `rate_limits.tokens_per_minute` is not enforced")
-        .stderr_has("kong: `auth.method: mtls` is approximated");
+        .stderr_has("warning[capability-gap]: kong does not enforce 6 fields of claude-code-mtls as written")
+        .stderr_has("\n  rate_limits.tokens_per_minute: not enforced: ")
+        .stderr_has("\n  auth.method: approximated: mtls-auth checks the chain");
 }
 
 #[test]

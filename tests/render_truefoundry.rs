@@ -203,14 +203,25 @@ fn tokens_per_minute_is_the_limit_only_without_a_requests_limit_and_bodies_turn_
 
 #[test]
 fn examples_it_cannot_express_are_refused_without_writing() {
-    for (name, field, reason) in [
-        ("claude-code-dev", "upstream.models", "no wildcard"),
-        ("claude-code-mtls", "auth.method", "no client-certificate authentication"),
-        ("claude-code-oauth2", "auth.method", "audience, required scopes and token lifetime"),
+    for (name, refusal, reason) in [
+        ("claude-code-dev", "truefoundry needs `upstream.models`", "TrueFoundry serves only models registered"),
+        ("claude-code-mtls", "truefoundry cannot express `auth.method`", "no client-certificate authentication"),
+        (
+            "claude-code-oauth2",
+            "truefoundry cannot express `auth.method`",
+            "audience, required scopes and token lifetime",
+        ),
     ] {
-        let path = example(name);
-        let test = Test::new().args(&render_args(path.to_str().unwrap()));
-        test.run().code(1).stderr_has(&format!("truefoundry cannot express `{field}`")).stderr_has(reason);
+        // Declaring TrueFoundry with its settings, and (but for the dev example, whose missing model
+        // list is the point) a model list, so that what it cannot express is what refuses.
+        let mut text = std::fs::read_to_string(example(name))
+            .unwrap()
+            .replace("\ntargets:\n", "\ntargets:\n  truefoundry: {tenant: acme, secret_group: claude-code}\n");
+        if name != "claude-code-dev" && !text.contains("  models: ") {
+            text = text.replacen("\nupstream:\n", "\nupstream:\n  models: [claude-sonnet-4-5]\n", 1);
+        }
+        let test = Test::new().file("p.yaml", text).args(&render_args("p.yaml"));
+        test.run().code(1).stderr_has(refusal).stderr_has(reason);
         assert!(!test.path().join("out").exists(), "{name}");
     }
 }
@@ -221,8 +232,8 @@ fn a_policy_without_truefoundry_settings_is_refused_with_the_keys_to_set() {
     let test = Test::new().file("p.yaml", &policy).args(&render_args("p.yaml"));
     test.run()
         .code(1)
-        .stderr_has("truefoundry cannot express `targets.truefoundry`")
-        .stderr_has("targets.truefoundry: {tenant: ")
+        .stderr_has("p.yaml:84:1: truefoundry needs `targets.truefoundry`")
+        .stderr_has("add `truefoundry: {tenant: ")
         .stderr_has("secret_group: ");
     assert!(!test.path().join("out").exists());
     // Other targets do not need it.

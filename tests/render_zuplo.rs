@@ -173,7 +173,10 @@ fn mtls_is_refused_without_enterprise_and_pinned_to_the_issuer_with_it() {
         "--today",
         TODAY,
     ]);
-    test.run().code(1).stderr_has("zuplo cannot express `auth.method`").stderr_has("targets.zuplo.enterprise: true");
+    test.run()
+        .code(1)
+        .stderr_has("claude-code-mtls.yaml:60:1: zuplo needs `targets.zuplo.enterprise`")
+        .stderr_has("set `zuplo: {enterprise: true}`");
     assert!(!test.path().join("out").exists());
 
     let test = Test::new().file("p.yaml", mtls_enterprise());

@@ -30,3 +30,16 @@ fn explain_prints_docs_seed_and_fix() {
 fn explain_of_an_unknown_rule_suggests_one() {
     Test::new().args(&["explain", "tls-min-versio"]).run().code(2).stderr_has("did you mean `tls-min-version`?");
 }
+
+/// The seed documents are not shipped: explain quotes the source, and points at the checklist.
+#[test]
+fn explain_quotes_its_source_so_a_user_can_follow_it() {
+    Test::new()
+        .args(&["explain", "oauth2-pkce"])
+        .run()
+        .code(0)
+        .stdout_has("Source: `auth-token-setup.md`, section “Security Best Practices”, which says:")
+        .stdout_has("- ✅ Use PKCE (Proof Key for Code Exchange) for authorization code flow")
+        .stdout_has("docs/checklist.md#oauth2-pkce");
+    Test::new().args(&["explain", "suppression-unused"]).run().code(0).stdout_has("Source: gatectl's own diagnostic.");
+}

@@ -7,10 +7,7 @@ fn checked_in_schema_is_current() {
     let printed = Test::new().args(&["schema"]).run().code(0).stdout;
     let checked_in =
         std::fs::read_to_string(repo().join("schema/policy.schema.json")).expect("schema/policy.schema.json exists");
-    assert!(
-        printed == checked_in,
-        "schema/policy.schema.json is stale: run `cargo run -- schema > schema/policy.schema.json`"
-    );
+    assert!(printed == checked_in, "schema/policy.schema.json is stale: run `scripts/regenerate-docs.sh`");
 }
 
 #[test]

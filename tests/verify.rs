@@ -94,8 +94,8 @@ fn an_open_proxy_fails_the_checks_it_should_and_skips_are_not_passes() {
     let requests = seen.lock().unwrap().len();
     assert!((8..=13).contains(&requests), "{requests} requests");
 
-    // The dev example declares only `targets.truefoundry`: that is the target unless one is given.
-    verify(&url, &[]).code(1).stdout_has("(target truefoundry)");
+    // The dev example declares only `targets.litellm`: that is the target unless one is given.
+    verify(&url, &[]).code(1).stdout_has("(target litellm)");
     verify(&url, &["--target", "nginx"]).code(1).stdout_has("(target nginx)");
 }
 

@@ -188,7 +188,11 @@ fn litellm_passes_every_check_it_enforces_and_fails_without_its_model_list() {
     // The broken gateway was rendered from the policy without its model list (LiteLLM then
     // serves `anthropic/*`); verify checks it against the policy that has one. Both proxies
     // start at once: LiteLLM's start-up is most of this test's time.
-    let no_models = [("  models: [claude-sonnet-4-5, claude-haiku-4-5]\n", "")];
+    // (Nor does it declare TrueFoundry, which cannot do without one.)
+    let no_models = [
+        ("  models: [claude-sonnet-4-5, claude-haiku-4-5]\n", ""),
+        ("  truefoundry: {tenant: acme-prod, secret_group: claude-code}\n", ""),
+    ];
     let (running, dropped) = std::thread::scope(|scope| {
         let running = scope.spawn(|| litellm(good.path(), &[]));
         let dropped = scope.spawn(|| litellm(broken.path(), &no_models));
@@ -271,7 +275,7 @@ fn nginx_with_mtls_refuses_strangers_and_serves_the_consumers_certificate() {
         ("k8s:claude-gateway-tls/tls.key", format!("file:{r}/tls/server.key")),
         ("k8s:claude-gateway-clients-ca/ca.crt", format!("file:{r}/ca/ca.crt")),
         ("ip_allowlist: [10.0.0.0/8]", "ip_allowlist: [127.0.0.1/32]".into()),
-        ("targets:\n", format!("targets:\n  nginx: {{secrets_dir: {r}/secrets, audit_log: {r}/logs/audit.log}}\n")),
+        ("  nginx: {}\n", format!("  nginx: {{secrets_dir: {r}/secrets, audit_log: {r}/logs/audit.log}}\n")),
     ] {
         assert!(policy.contains(from), "the mTLS example has no `{from}`");
         policy = policy.replace(from, &to);

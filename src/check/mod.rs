@@ -3,6 +3,7 @@
 mod finding;
 pub mod schema;
 mod suppress;
+mod targets;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -44,6 +45,10 @@ pub struct Report {
     /// A file could not be read at all (exit code 2).
     pub unreadable: bool,
     pub policies: Vec<Loaded>,
+    /// YAML files found in folders that are not policies.
+    pub skipped: Vec<Skipped>,
+    /// Every file linted, in order (unreadable ones last).
+    pub names: Vec<String>,
     /// Per source, the spans of scalars that hold a credential (by position or pattern):
     /// snippets show them masked.
     pub secret_spans: Vec<(Arc<Source>, Vec<load::Span>)>,
@@ -58,34 +63,40 @@ impl Report {
     }
 }
 
-/// Expands folders into their `*.yaml` / `*.yml` files, sorted, so output is stable.
-pub fn expand_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-                .collect();
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(path.clone());
-        }
-    }
-    files
+/// Which files a lint acts on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Selection {
+    /// Files named on the command line are policies; files found in folders are linted when
+    /// recognised as policies ([`load::discover`]).
+    #[default]
+    Named,
+    /// Every file, named or found, is linted only when recognised as a policy: what a pre-commit
+    /// hook passes (every staged YAML file of the repository).
+    Recognised,
+}
+
+/// A YAML file that was not linted because it is not a policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Skipped {
+    pub file: String,
 }
 
 /// Reads and lints files; unreadable ones become `input-unreadable` findings.
-pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Report {
+pub fn lint_paths(paths: &[PathBuf], options: &Options, selection: Selection) -> Report {
     let mut sources = Vec::new();
     let mut unreadable = Vec::new();
-    for path in expand_paths(paths) {
-        match load::read(&path) {
-            Ok(source) => sources.push(source),
+    let mut skipped = Vec::new();
+    for candidate in load::discover::candidates(paths) {
+        let path = &candidate.path;
+        match load::read(path) {
+            Ok(source) => {
+                let judged = !candidate.named || selection == Selection::Recognised;
+                if judged && !load::discover::is_policy(&source.text) {
+                    skipped.push(Skipped { file: source.name.clone() });
+                } else {
+                    sources.push(source);
+                }
+            }
             Err(err) => {
                 let source = Source::new(path.display().to_string(), "");
                 unreadable.push(Finding::new(
@@ -101,7 +112,9 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Report {
     }
     let mut report = lint_sources(sources, options);
     report.files += unreadable.len();
+    report.names.extend(unreadable.iter().map(|f| f.source.name.clone()));
     report.unreadable = !unreadable.is_empty();
+    report.skipped = skipped;
     unreadable.append(&mut report.findings);
     report.findings = unreadable;
     report
@@ -109,7 +122,8 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options) -> Report {
 
 /// Lints policies already in memory.
 pub fn lint_sources(sources: Vec<Arc<Source>>, options: &Options) -> Report {
-    let mut report = Report { files: sources.len(), ..Report::default() };
+    let names = sources.iter().map(|s| s.name.clone()).collect();
+    let mut report = Report { files: sources.len(), names, ..Report::default() };
     let mut docs = Vec::new();
     let mut checklist = Vec::new();
     for source in sources {
@@ -136,6 +150,7 @@ pub fn lint_sources(sources: Vec<Arc<Source>>, options: &Options) -> Report {
                 report.secret_spans.push((Arc::clone(&source), register_secrets(&source, &doc)));
                 match schema::validate(&doc, &source) {
                     Ok(policy) => {
+                        report.findings.extend(targets::check(&policy, &doc, &source));
                         report.policies.push(Loaded { source: Arc::clone(&source), doc: doc.clone(), policy })
                     }
                     Err(mut findings) => report.findings.append(&mut findings),

@@ -351,7 +351,7 @@ mod tests {
     fn the_embedded_schema_is_the_generated_one() {
         assert!(
             CHECKED_IN == to_pretty_string(),
-            "schema/policy.schema.json is stale: run `cargo run -- schema > schema/policy.schema.json`"
+            "schema/policy.schema.json is stale: run `scripts/regenerate-docs.sh`"
         );
     }
 

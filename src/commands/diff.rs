@@ -1,24 +1,29 @@
 //! `gatectl diff`: what a rollout would change in what is deployed; 0 no drift, 1 drift,
-//! 2 when either side cannot be read (a bad policy included).
+//! 2 when either side cannot be read (a bad policy included). Policies are files and folders,
+//! as for render; several policies read a layout `DEPLOYED/<policy-name>/<target>/…`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{chosen, lint_gate, load_templates, parse_target, print, render_all, PolicyOptions};
+use super::set::{self, PolicySet, State};
+use super::{load_templates, parse_target, print, render_all, PolicyOptions};
 use super::{EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE};
-use crate::diff::{self, Deployed};
+use crate::check::Loaded;
+use crate::diff::{self, Deployed, TargetDiff};
 use crate::render::{self, Target};
 use crate::report;
 
 #[derive(Args)]
 pub struct DiffArgs {
-    /// The policy file.
-    policy: PathBuf,
-    /// Target to compare (repeatable), or `all`.
-    #[arg(short, long = "target", value_parser = parse_target, required = true)]
+    /// Policy files or folders (folders are searched recursively, as lint does).
+    #[arg(required = true)]
+    policies: Vec<PathBuf>,
+    /// Target to compare (repeatable), or `all`; default: the targets each policy declares.
+    #[arg(short, long = "target", value_parser = parse_target)]
     targets: Vec<Vec<Target>>,
-    /// The deployed file, the deployed target folder, a render layout (one folder per target), or `-` for stdin.
+    /// The deployed file, the deployed target folder, a render layout (one folder per target, or per policy and
+    /// target for several policies), or `-` for stdin.
     #[arg(long)]
     deployed: PathBuf,
     /// Folder of template overrides, as for render.
@@ -31,60 +36,103 @@ pub struct DiffArgs {
 }
 
 pub fn run(args: &DiffArgs) -> u8 {
-    let Ok(loaded) = lint_gate(&args.policy, &args.policy_options, "comparing") else { return EXIT_USAGE };
+    let set = match PolicySet::load(&args.policies, &args.policy_options) {
+        Ok(set) => set,
+        Err(code) => return code,
+    };
     let Ok(templates) = load_templates(args.templates.as_deref()) else { return EXIT_USAGE };
-    let provenance = render::Provenance::new(&loaded.policy.name.0, &loaded.source.text);
-    let cx = render::Context { policy: &loaded.policy, provenance: &provenance, templates: &templates };
-    let targets = chosen(&args.targets);
     let stdin = args.deployed.as_os_str() == "-";
-    if stdin && targets.len() > 1 {
-        crate::errln!("error: `--deployed -` reads one file: name one --target");
+    if stdin && set.several() {
+        crate::errln!("error: `--deployed -` reads one file: name one policy and one --target");
         return EXIT_USAGE;
     }
-    let rendered = match render_all(&cx, &targets) {
-        Ok(rendered) => rendered,
-        Err(err) => {
-            crate::errln!("error: {err}");
-            return EXIT_USAGE;
+    if let Some(report) = set.lint_text() {
+        crate::sink::err(&report);
+    }
+    let mut codes = Vec::new();
+    let mut diffs = Vec::new();
+    for member in set.members() {
+        match member.state {
+            State::Failed { reason, .. } => {
+                // A policy that cannot be rendered cannot be compared: exit 2, as for one policy.
+                crate::errln!("error: not comparing {}: {reason}", member.file);
+                codes.push(EXIT_USAGE);
+            }
+            State::Ready(loaded) => {
+                let deployed =
+                    if set.several() { args.deployed.join(&loaded.policy.name.0) } else { args.deployed.clone() };
+                match compare(loaded, args, &templates, &deployed, stdin) {
+                    Ok(mut found) => {
+                        let drift = found.iter().any(TargetDiff::drift);
+                        codes.push(if drift { EXIT_FINDINGS } else { EXIT_CLEAN });
+                        diffs.extend(found.drain(..).map(|d| (loaded.policy.name.0.clone(), d)));
+                    }
+                    Err(code) => codes.push(code),
+                }
+            }
         }
-    };
+    }
+    let labelled: Vec<(Option<&str>, &TargetDiff)> =
+        diffs.iter().map(|(name, d)| (set.several().then_some(name.as_str()), d)).collect();
+    print(&report::diff::render(&labelled, args.format, &report::Style::detect()));
+    set::worst(codes)
+}
+
+/// One policy's targets against what is deployed under `deployed`; errors are printed here (exit 2).
+fn compare(
+    loaded: &Loaded,
+    args: &DiffArgs,
+    templates: &render::Templates,
+    deployed: &Path,
+    stdin: bool,
+) -> Result<Vec<TargetDiff>, u8> {
+    let name = &loaded.source.name;
+    let targets = set::targets_for(loaded, &args.targets).map_err(|message| {
+        crate::errln!("error: {message}");
+        EXIT_USAGE
+    })?;
+    if stdin && targets.len() > 1 {
+        crate::errln!("error: `--deployed -` reads one file: name one --target");
+        return Err(EXIT_USAGE);
+    }
+    let provenance = render::Provenance::new(&loaded.policy.name.0, &loaded.source.text);
+    let cx = render::Context { policy: &loaded.policy, provenance: &provenance, templates };
+    let rendered = render_all(&cx, &targets).map_err(|err| {
+        crate::errln!("error: {name}: {err}");
+        EXIT_USAGE
+    })?;
     let mut diffs = Vec::new();
     for rendered in &rendered {
         let target = rendered.target;
-        let (deployed, name) = if stdin {
+        let (side, shown) = if stdin {
             let mut text = String::new();
             if let Err(err) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
                 crate::errln!("error: cannot read stdin: {err}");
-                return EXIT_USAGE;
+                return Err(EXIT_USAGE);
             }
             (Deployed::Stdin(text), "stdin".to_string())
         } else {
             // A render layout (`DIR/<target>/`) as well as the target's own folder or file.
-            let nested = args.deployed.join(target.as_str());
-            let path = if targets.len() > 1 || nested.is_dir() { nested } else { args.deployed.clone() };
+            let nested = deployed.join(target.as_str());
+            let path = if targets.len() > 1 || nested.is_dir() { nested } else { deployed.to_path_buf() };
             if !path.exists() {
                 crate::errln!("error: {} does not exist", path.display());
                 crate::errln!("  help: pass the deployed file, the deployed target folder, or `-` for stdin");
-                return EXIT_USAGE;
+                return Err(EXIT_USAGE);
             }
-            let name = path.display().to_string();
-            (Deployed::Path(path), name)
+            let shown = path.display().to_string();
+            (Deployed::Path(path), shown)
         };
         let result =
-            diff::read_deployed(target, &deployed, rendered).and_then(|sides| diff::compare(target, sides, &name));
+            diff::read_deployed(target, &side, rendered).and_then(|sides| diff::compare(target, sides, &shown));
         match result {
             Ok(d) => diffs.push(d),
             Err(err) => {
                 crate::errln!("error: {err}");
                 crate::errln!("  help: {}", err.help());
-                return EXIT_USAGE;
+                return Err(EXIT_USAGE);
             }
         }
     }
-    print(&report::diff::render(&diffs, args.format, &report::Style::detect()));
-    if diffs.iter().any(diff::TargetDiff::drift) {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    }
+    Ok(diffs)
 }

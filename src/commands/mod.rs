@@ -1,13 +1,18 @@
 //! One module per subcommand: its clap arguments and its `run` function. What several
-//! commands share (exit codes, policy options, the lint gate, target choice) lives here once.
+//! commands share (exit codes, policy options, target choice) lives here once; the policy set
+//! render, diff and materialize act on (their lint gate) lives in [`set`].
 
+pub mod completions;
 pub mod diff;
 pub mod explain;
+pub mod init;
 pub mod lint;
+pub mod man;
 pub mod materialize;
 pub mod render;
 pub mod rules;
 pub mod schema;
+pub mod set;
 pub mod targets;
 pub mod verify;
 
@@ -20,8 +25,6 @@ use clap::Args;
 use crate::check::{self, Options};
 use crate::policy::Pack;
 use crate::render::{self as renderer, Target};
-use crate::report::{self, Format};
-use crate::severity::Severity;
 
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;
@@ -53,7 +56,7 @@ impl PolicyOptions {
     }
 }
 
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| format!("`{text}` is not a date (YYYY-MM-DD): {e}"))
 }
 
@@ -76,15 +79,40 @@ pub fn chosen(targets: &[Vec<Target>]) -> Vec<Target> {
     targets
 }
 
-/// Lints one policy for a command that acts on it; on findings at error level, prints them and says why not.
+/// Why a set of paths gave no policy to act on (exit 2): a wrong path in CI must not pass.
+pub fn no_policy_found(paths: &[std::path::PathBuf], report: &check::Report) -> String {
+    let names: Vec<String> = paths.iter().map(|p| format!("`{}`", p.display())).collect();
+    let mut message = format!(
+        "no policy found in {} (folders are searched recursively for *.yaml and *.yml files, skipping hidden ones",
+        names.join(", ")
+    );
+    if !report.skipped.is_empty() {
+        let n = report.skipped.len();
+        message.push_str(&format!("; {n} YAML file{} not a policy", if n == 1 { " is" } else { "s are" }));
+    }
+    message.push(')');
+    message
+}
+
+/// Lints one policy for a command that acts on exactly one (verify): on findings at error level,
+/// prints them and says why not (exit 1, or 2 for input that cannot be read or holds no policy).
 pub fn lint_gate(policy: &Path, options: &PolicyOptions, doing: &str) -> Result<check::Loaded, u8> {
-    let mut report = check::lint_paths(&[policy.to_path_buf()], &options.options());
-    if report.unreadable || report.count(Severity::Error) > 0 {
-        crate::sink::err(&report::render(&report, Format::Text, &report::Style { color: false }));
+    let paths = [policy.to_path_buf()];
+    let mut report = check::lint_paths(&paths, &options.options(), check::Selection::Named);
+    if report.unreadable || report.count(crate::severity::Severity::Error) > 0 {
+        let text = crate::report::render(&report, crate::report::Format::Text, &crate::report::Style { color: false });
+        crate::sink::err(&text);
         crate::errln!("error: not {doing} {}: fix the findings above first", policy.display());
         return Err(if report.unreadable { EXIT_USAGE } else { EXIT_FINDINGS });
     }
-    report.policies.pop().ok_or(EXIT_USAGE)
+    if report.policies.len() > 1 {
+        crate::errln!("error: {} holds {} policies: name one policy file", policy.display(), report.policies.len());
+        return Err(EXIT_USAGE);
+    }
+    report.policies.pop().ok_or_else(|| {
+        crate::errln!("error: {}", no_policy_found(&paths, &report));
+        EXIT_USAGE
+    })
 }
 
 pub fn load_templates(dir: Option<&Path>) -> Result<renderer::Templates, u8> {

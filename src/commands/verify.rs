@@ -54,18 +54,7 @@ pub struct VerifyArgs {
 
 /// The policy's only declared target (a key under `targets:`), if it declares exactly one.
 fn declared_target(policy: &Policy) -> Option<Target> {
-    let t = &policy.targets;
-    let declared: Vec<Target> = [
-        (t.kong.is_some(), Target::Kong),
-        (t.zuplo.is_some(), Target::Zuplo),
-        (t.truefoundry.is_some(), Target::Truefoundry),
-        (t.litellm.is_some(), Target::Litellm),
-        (t.nginx.is_some(), Target::Nginx),
-    ]
-    .into_iter()
-    .filter_map(|(declared, target)| declared.then_some(target))
-    .collect();
-    match declared[..] {
+    match policy.targets.declared()[..] {
         [only] => Some(only),
         _ => None,
     }

@@ -1,5 +1,6 @@
 //! Load: read a policy file and parse it into a spanned node tree.
 
+pub mod discover;
 pub mod path;
 pub mod source;
 pub mod yaml;

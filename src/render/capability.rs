@@ -5,7 +5,7 @@
 //! that silently does less than the policy says.
 
 use super::Target;
-use crate::policy::{AuthMethod, KongEdition, Policy};
+use crate::policy::{AcceptedGap, AuthMethod, KongEdition, Policy};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Feature {
@@ -64,6 +64,27 @@ impl Feature {
             Feature::TlsFloor => "listener.tls.min_version",
             Feature::Hsts => "listener.tls.hsts",
             Feature::AuditLog => "audit (with redaction)",
+            Feature::HeaderForwarding => "headers.forward",
+            Feature::DefaultAnthropicVersion => "upstream.anthropic_version",
+            Feature::ModelAllowlist => "upstream.models",
+            Feature::Streaming => "streaming.sse",
+            Feature::Alerts => "alerts",
+        }
+    }
+
+    /// The policy field a gap of this feature is accepted by (`targets.<t>.accept_gaps[].field`).
+    pub fn path(self) -> &'static str {
+        match self {
+            Feature::ApiKeyAuth | Feature::OAuth2 | Feature::Mtls => "auth.method",
+            Feature::PerConsumerKeys => "consumers[].key",
+            Feature::RequestsPerMinute => "rate_limits.requests_per_minute",
+            Feature::TokensPerMinute => "rate_limits.tokens_per_minute",
+            Feature::Burst => "rate_limits.burst",
+            Feature::ClusterWideLimits => "rate_limits.shared_state",
+            Feature::IpAllowlist => "network.ip_allowlist",
+            Feature::TlsFloor => "listener.tls.min_version",
+            Feature::Hsts => "listener.tls.hsts",
+            Feature::AuditLog => "audit",
             Feature::HeaderForwarding => "headers.forward",
             Feature::DefaultAnthropicVersion => "upstream.anthropic_version",
             Feature::ModelAllowlist => "upstream.models",
@@ -331,6 +352,21 @@ pub struct Gap {
 }
 
 impl Gap {
+    /// One line of render's per-target list: the field a user accepts it by, then what the target does.
+    pub fn line(&self) -> String {
+        match self.support {
+            Support::Approximated(how) => format!("{}: approximated: {how}", self.feature.path()),
+            Support::Unsupported(why) => format!("{}: not enforced: {why}", self.feature.path()),
+            Support::Native => format!("{}: enforced", self.feature.path()),
+        }
+    }
+
+    /// The policy's acceptance of this gap, if its target's settings hold one.
+    pub fn accepted<'p>(&self, policy: &'p Policy) -> Option<&'p AcceptedGap> {
+        let accepted = policy.targets.accepted_gaps(self.target)?;
+        accepted.iter().find(|a| a.field.0 == self.feature.path())
+    }
+
     pub fn message(&self) -> String {
         match self.support {
             Support::Approximated(how) => format!("{}: `{}` is approximated: {how}", self.target, self.feature.field()),
@@ -351,9 +387,25 @@ pub fn gaps(policy: &Policy, target: Target) -> Vec<Gap> {
         .collect()
 }
 
-/// `gatectl targets`: the matrix as a markdown table (also pasted in the README).
-pub fn matrix() -> String {
-    let columns = Column::ALL;
+/// The acceptances under `targets.<target>.accept_gaps` that match no gap of the policy, by index.
+pub fn unused_acceptances(policy: &Policy, target: Target) -> Vec<(usize, &AcceptedGap)> {
+    let gaps = gaps(policy, target);
+    let accepted = policy.targets.accepted_gaps(target).unwrap_or_default();
+    accepted.iter().enumerate().filter(|(_, a)| !gaps.iter().any(|g| g.feature.path() == a.field.0)).collect()
+}
+
+/// Every field a gap can be accepted by, each once, in matrix order: the schema's list.
+pub fn gap_fields() -> Vec<&'static str> {
+    let mut fields: Vec<&str> = Feature::ALL.iter().map(|f| f.path()).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    fields.retain(|f| seen.insert(*f));
+    fields
+}
+
+/// `gatectl targets`: the matrix as a markdown table, the columns of the given targets (Kong has
+/// one per edition); all of them are pasted in the README.
+pub fn matrix(targets: &[Target]) -> String {
+    let columns: Vec<Column> = Column::ALL.into_iter().filter(|c| targets.contains(&c.target)).collect();
     let labels: Vec<String> = columns.iter().map(|c| c.label()).collect();
     let mut out = format!("| policy field | {} |\n|---|{}\n", labels.join(" | "), "---|".repeat(columns.len()));
     for feature in Feature::ALL {
@@ -376,7 +428,10 @@ mod tests {
 
     #[test]
     fn the_matrix_has_a_row_per_feature() {
-        assert_eq!(matrix().lines().count(), Feature::ALL.len() + 2);
+        assert_eq!(matrix(&Target::ALL).lines().count(), Feature::ALL.len() + 2);
+        let nginx = matrix(&[Target::Nginx]);
+        assert!(nginx.starts_with("| policy field | nginx |\n|---|---|\n"), "{nginx}");
+        assert!(matrix(&[Target::Kong]).starts_with("| policy field | kong | kong enterprise |\n"));
     }
 
     #[test]

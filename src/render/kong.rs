@@ -24,7 +24,7 @@ use serde_json::{json, Map, Value};
 use super::yaml::to_yaml;
 use super::{secrets, Context, File, RenderError, Target};
 use crate::policy::{
-    AuthMethod, KongEdition, Policy, RateLimitKey, RateLimits, Reference, SecretRef, SharedStateFailure, TlsVersion,
+    AuthMethod, KongEdition, Policy, RateLimitKey, RateLimits, Reference, SecretRef, SharedStateFailure,
 };
 
 pub const YAML_TEMPLATE: &str = "kong/kong.yaml.j2";
@@ -478,7 +478,8 @@ fn conf_settings(policy: &Policy, token_lifetime: Option<u64>) -> Result<Vec<Set
         set("Clients connect here.", "proxy_listen", format!("{address}:{}{ssl}", listener.port));
         if let Some(tls) = &listener.tls {
             set("`custom`: otherwise Kong ignores ssl_protocols and ssl_ciphers.", "ssl_cipher_suite", "custom".into());
-            let protocols = if tls.min_version >= TlsVersion::V1_3 { "TLSv1.3" } else { "TLSv1.2 TLSv1.3" };
+            let (certificate, private_key) = super::requirements::server_certificate(tls, Target::Kong)?;
+            let protocols = super::tls_protocols(Target::Kong, tls.min_version)?;
             set("The policy's TLS floor.", "ssl_protocols", protocols.into());
             let ciphers: Vec<&str> = if tls.ciphers.is_empty() {
                 DEFAULT_TLS12_CIPHERS.to_vec()
@@ -491,9 +492,9 @@ fn conf_settings(policy: &Policy, token_lifetime: Option<u64>) -> Result<Vec<Set
             set(
                 "A path, or a vault reference Kong resolves at start.",
                 "ssl_cert",
-                conf_secret("listener.tls.certificate", &tls.certificate)?,
+                conf_secret("listener.tls.certificate", certificate)?,
             );
-            set("", "ssl_cert_key", conf_secret("listener.tls.private_key", &tls.private_key)?);
+            set("", "ssl_cert_key", conf_secret("listener.tls.private_key", private_key)?);
         }
     }
     if policy.upstream.url.starts_with("https://") {

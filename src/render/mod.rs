@@ -6,6 +6,7 @@
 
 pub mod alerts;
 pub mod capability;
+pub mod inputs;
 pub mod kong;
 pub mod litellm;
 pub mod mtail;
@@ -13,6 +14,7 @@ pub mod nginx;
 pub mod output;
 pub mod provenance;
 pub mod refusals;
+pub mod requirements;
 pub mod secrets;
 pub mod templates;
 pub mod truefoundry;
@@ -20,37 +22,13 @@ pub mod validate;
 pub mod yaml;
 pub mod zuplo;
 
-use std::fmt;
+use crate::policy::{Policy, TlsVersion};
 
-use crate::policy::Policy;
-
+pub use crate::target::Target;
 pub use provenance::Provenance;
 pub use templates::Templates;
 
-/// A gateway gatectl renders for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Target {
-    Kong,
-    Zuplo,
-    Truefoundry,
-    Litellm,
-    Nginx,
-}
-
 impl Target {
-    pub const ALL: [Target; 5] = [Target::Kong, Target::Zuplo, Target::Truefoundry, Target::Litellm, Target::Nginx];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::Kong => "kong",
-            Target::Zuplo => "zuplo",
-            Target::Truefoundry => "truefoundry",
-            Target::Litellm => "litellm",
-            Target::Nginx => "nginx",
-        }
-    }
-
     /// The templates the target ships, embedded in the binary.
     pub fn templates(self) -> &'static [(&'static str, &'static str)] {
         match self {
@@ -62,9 +40,11 @@ impl Target {
         }
     }
 
-    /// Renders the policy for this target. The one entry point: the policy is validated before
-    /// the renderer sees it and the files after ([`validate`]), so no renderer can skip either.
+    /// Renders the policy for this target. The one entry point: the settings the target needs are
+    /// checked first ([`requirements`]), the policy is validated before the renderer sees it and
+    /// the files after ([`validate`]), so no renderer can skip any of them.
     pub fn render(self, cx: &Context) -> Result<Rendered, RenderError> {
+        requirements::check(cx.policy, self)?;
         validate::policy(cx.policy)?;
         let mut files = match self {
             Target::Kong => kong::render(cx)?,
@@ -76,12 +56,6 @@ impl Target {
         files.extend(alerts::render(cx, self)?);
         validate::files(self, &files, cx.provenance)?;
         Ok(Rendered { target: self, files })
-    }
-}
-
-impl fmt::Display for Target {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -112,6 +86,25 @@ pub enum RenderError {
     Refused { field: String, reason: String },
     #[error("not rendering: {target}/{path} would hold a credential-looking value")]
     Leak { target: Target, path: String },
+}
+
+/// The `ssl_protocols` of a TLS floor, for the targets that set one (nginx, Kong). A floor below
+/// 1.2 is refused, never raised: suppressing `tls-min-version` changes what lint reports, not what
+/// render writes, and gatectl writes no listener that accepts TLS 1.0 or 1.1.
+pub fn tls_protocols(target: Target, floor: TlsVersion) -> Result<&'static str, RenderError> {
+    match floor {
+        TlsVersion::V1_3 => Ok("TLSv1.3"),
+        TlsVersion::V1_2 => Ok("TLSv1.2 TLSv1.3"),
+        TlsVersion::V1_0 | TlsVersion::V1_1 => Err(RenderError::Unrepresentable {
+            target,
+            field: "listener.tls.min_version".into(),
+            reason: format!(
+                "gatectl renders no TLS floor below 1.2 (the policy asks for {}): a suppressed `tls-min-version` \
+                 changes what lint reports, not what render writes; terminate the legacy clients' TLS in front of the gateway",
+                floor.as_str()
+            ),
+        }),
+    }
 }
 
 /// What a target renderer gets.

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::refusals::{error_body, refusal, retry_after_seconds, API_ERROR};
 use super::templates::nginx_string;
 use super::{Context, File, RenderError, Target};
-use crate::policy::{AuthMethod, Policy, RateLimitKey, Reference, TlsVersion};
+use crate::policy::{AuthMethod, Policy, RateLimitKey, Reference};
 
 pub const TEMPLATE: &str = "nginx/policy.conf.j2";
 const MAIN_TEMPLATE: &str = "nginx/main.conf.j2";
@@ -262,14 +262,20 @@ pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     };
 
     let listener = policy.listener.as_ref();
-    let tls = listener.and_then(|l| l.tls.as_ref()).map(|tls| Tls {
-        certificate: file_path(&tls.certificate.0, &in_secrets(SERVER_CERT)),
-        private_key: file_path(&tls.private_key.0, &in_secrets(SERVER_KEY)),
-        protocols: if tls.min_version >= TlsVersion::V1_3 { "TLSv1.3" } else { "TLSv1.2 TLSv1.3" },
-        ciphers: (!tls.ciphers.is_empty())
-            .then(|| tls.ciphers.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(":")),
-        hsts: tls.hsts.as_ref().map(|h| h.header_value()),
-    });
+    let tls = match listener.and_then(|l| l.tls.as_ref()) {
+        None => None,
+        Some(tls) => {
+            let (certificate, private_key) = super::requirements::server_certificate(tls, Target::Nginx)?;
+            Some(Tls {
+                certificate: file_path(&certificate.0, &in_secrets(SERVER_CERT)),
+                private_key: file_path(&private_key.0, &in_secrets(SERVER_KEY)),
+                protocols: super::tls_protocols(Target::Nginx, tls.min_version)?,
+                ciphers: (!tls.ciphers.is_empty())
+                    .then(|| tls.ciphers.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(":")),
+                hsts: tls.hsts.as_ref().map(|h| h.header_value()),
+            })
+        }
+    };
     let client_ca = policy
         .auth
         .mtls

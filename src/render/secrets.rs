@@ -133,7 +133,11 @@ mod tests {
 
     #[test]
     fn truefoundry_references_are_secret_fqns_in_the_policy_group() {
-        let target = TruefoundryTarget { tenant: "acme".into(), secret_group: "claude-code-prod".into() };
+        let target = TruefoundryTarget {
+            tenant: "acme".into(),
+            secret_group: "claude-code-prod".into(),
+            accept_gaps: Vec::new(),
+        };
         assert_eq!(
             truefoundry(&r("env:ANTHROPIC_API_KEY"), &target),
             "tfy-secret://acme:claude-code-prod:ANTHROPIC_API_KEY"

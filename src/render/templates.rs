@@ -15,15 +15,7 @@ pub struct Templates {
 impl Templates {
     /// The shipped templates, with any file of the same path in `overrides` taking precedence.
     pub fn load(overrides: Option<&Path>) -> Result<Templates, std::io::Error> {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        let syntax = minijinja::syntax::SyntaxConfig::builder()
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .keep_trailing_newline(true)
-            .build()
-            .expect("the default delimiters are valid");
-        env.set_syntax(syntax);
+        let mut env = environment();
         env.add_filter("nginx", nginx_string);
         env.add_filter("nginx_key", nginx_map_key);
         let embedded = super::Target::ALL.iter().flat_map(|t| t.templates().iter());
@@ -41,6 +33,21 @@ impl Templates {
         let error = |source| RenderError::Template { name: name.to_string(), source };
         self.env.get_template(name).map_err(error)?.render(context).map_err(error)
     }
+}
+
+/// The minijinja settings every gatectl template is written for: strict undefined, block tags
+/// that take their line with them, the file's trailing newline kept.
+pub fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true)
+        .build()
+        .expect("the default delimiters are valid");
+    env.set_syntax(syntax);
+    env
 }
 
 /// Quotes a value as an nginx string: double quotes, with `"` and `\` escaped.

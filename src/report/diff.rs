@@ -1,6 +1,6 @@
 //! The output formats of `gatectl diff`: text (coloured on a terminal), json, markdown.
 
-use super::cell;
+use super::{cell, code};
 use crate::diff::{Change, ChangeKind, TargetDiff};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -13,7 +13,10 @@ pub enum DiffFormat {
     Markdown,
 }
 
-pub fn render(diffs: &[TargetDiff], format: DiffFormat, style: &super::Style) -> String {
+/// Each target's diff, labelled with its policy's name when several policies were compared.
+pub type Labelled<'a> = (Option<&'a str>, &'a TargetDiff);
+
+pub fn render(diffs: &[Labelled], format: DiffFormat, style: &super::Style) -> String {
     match format {
         DiffFormat::Text => text(diffs, style),
         DiffFormat::Json => json(diffs),
@@ -39,17 +42,20 @@ fn describe(change: &Change) -> String {
     }
 }
 
-fn summary(diff: &TargetDiff) -> String {
+fn summary((policy, diff): &Labelled) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let target = match policy {
+        Some(policy) => format!("{policy}/{}", diff.target),
+        None => diff.target.to_string(),
+    };
     let unchecked = match diff.not_compared.len() {
         0 => String::new(),
         n => format!(" ({} not compared)", plural(n, "position")),
     };
     if !diff.drift() {
-        return format!("{}: no drift against {}{unchecked}", diff.target, diff.deployed);
+        return format!("{target}: no drift against {}{unchecked}", diff.deployed);
     }
-    let mut line =
-        format!("{}: drift against {}: {}", diff.target, diff.deployed, plural(diff.changes.len(), "change"));
+    let mut line = format!("{target}: drift against {}: {}", diff.deployed, plural(diff.changes.len(), "change"));
     if !diff.inline_secrets.is_empty() {
         line.push_str(&format!(", {}", plural(diff.inline_secrets.len(), "inline secret")));
     }
@@ -57,11 +63,12 @@ fn summary(diff: &TargetDiff) -> String {
     line
 }
 
-fn text(diffs: &[TargetDiff], style: &super::Style) -> String {
+fn text(diffs: &[Labelled], style: &super::Style) -> String {
     let paint = |code: &str, s: &str| if style.color { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() };
     let mut out = String::new();
-    for diff in diffs {
-        out.push_str(&paint("1", &summary(diff)));
+    for labelled in diffs {
+        let diff = labelled.1;
+        out.push_str(&paint("1", &summary(labelled)));
         out.push('\n');
         for note in &diff.notes {
             out.push_str(&format!("  note: {note}\n"));
@@ -110,12 +117,15 @@ fn text(diffs: &[TargetDiff], style: &super::Style) -> String {
     out
 }
 
-fn json(diffs: &[TargetDiff]) -> String {
+fn json(diffs: &[Labelled]) -> String {
     let value = serde_json::json!({
-        "drift": diffs.iter().any(TargetDiff::drift),
-        "targets": diffs.iter().map(|d| {
+        "drift": diffs.iter().any(|(_, d)| d.drift()),
+        "targets": diffs.iter().map(|(policy, d)| {
             let mut v = serde_json::to_value(d).expect("a diff serialises");
             v["drift"] = d.drift().into();
+            if let Some(policy) = policy {
+                v["policy"] = (*policy).into();
+            }
             v
         }).collect::<Vec<_>>(),
     });
@@ -124,11 +134,12 @@ fn json(diffs: &[TargetDiff]) -> String {
     text
 }
 
-fn markdown(diffs: &[TargetDiff]) -> String {
+fn markdown(diffs: &[Labelled]) -> String {
     let mut out = String::new();
-    for diff in diffs {
+    for labelled in diffs {
+        let diff = labelled.1;
         let icon = if diff.drift() { "⚠️" } else { "✅" };
-        out.push_str(&format!("### {icon} gatectl diff — {}\n\n", cell(&summary(diff))));
+        out.push_str(&format!("### {icon} gatectl diff — {}\n\n", cell(&summary(labelled))));
         for note in &diff.notes {
             out.push_str(&format!("> {}\n", cell(note)));
         }
@@ -137,8 +148,8 @@ fn markdown(diffs: &[TargetDiff]) -> String {
         }
         for secret in &diff.inline_secrets {
             out.push_str(&format!(
-                "- **inline secret** at `{}` ({}): use a secret reference\n",
-                cell(&secret.path),
+                "- **inline secret** at {} ({}): use a secret reference\n",
+                code(&secret.path),
                 cell(&secret.masked)
             ));
         }
@@ -148,11 +159,11 @@ fn markdown(diffs: &[TargetDiff]) -> String {
         if !diff.changes.is_empty() {
             out.push_str("\n| | Path | Deployed | Rendered |\n|---|---|---|---|\n");
             for c in &diff.changes {
-                let value = |v: &Option<String>| v.as_deref().map_or(String::new(), |v| format!("`{}`", cell(v)));
+                let value = |v: &Option<String>| v.as_deref().map_or(String::new(), code);
                 out.push_str(&format!(
-                    "| {} | `{}` | {} | {} |\n",
+                    "| {} | {} | {} | {} |\n",
                     sign(&c.kind),
-                    cell(&c.path),
+                    code(&c.path),
                     value(&c.deployed),
                     value(&c.rendered)
                 ));

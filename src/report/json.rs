@@ -2,11 +2,13 @@
 
 use serde::Serialize;
 
-use crate::check::{Report, Severity};
+use crate::check::{Finding, Report, Severity};
 
 #[derive(Serialize)]
 struct Output<'a> {
     findings: Vec<Item<'a>>,
+    /// YAML files found in folders that are not policies.
+    skipped: Vec<&'a str>,
     summary: Summary,
 }
 
@@ -34,33 +36,37 @@ struct Summary {
     suppressed: usize,
 }
 
+fn item(f: &Finding) -> Item<'_> {
+    let (line, column) = f.line_col();
+    Item {
+        rule: f.rule,
+        severity: f.severity,
+        message: &f.message,
+        file: &f.source.name,
+        line,
+        column,
+        path: f.path.to_string(),
+        help: f.help.as_deref(),
+        suppressed: f.suppressed.is_some(),
+        suppression_reason: f.suppressed.as_deref(),
+    }
+}
+
+/// One finding as lint's json prints it (for the reports of other commands).
+pub fn finding(f: &Finding) -> serde_json::Value {
+    serde_json::to_value(item(f)).expect("a finding serialises")
+}
+
 pub fn render(report: &Report) -> String {
-    let findings = report
-        .findings
-        .iter()
-        .map(|f| {
-            let (line, column) = f.line_col();
-            Item {
-                rule: f.rule,
-                severity: f.severity,
-                message: &f.message,
-                file: &f.source.name,
-                line,
-                column,
-                path: f.path.to_string(),
-                help: f.help.as_deref(),
-                suppressed: f.suppressed.is_some(),
-                suppression_reason: f.suppressed.as_deref(),
-            }
-        })
-        .collect();
+    let findings = report.findings.iter().map(item).collect();
     let summary = Summary {
         files: report.files,
         errors: report.count(Severity::Error),
         warnings: report.count(Severity::Warning),
         suppressed: report.suppressed(),
     };
-    let mut text = serde_json::to_string_pretty(&Output { findings, summary }).expect("findings serialise");
+    let skipped = report.skipped.iter().map(|s| s.file.as_str()).collect();
+    let mut text = serde_json::to_string_pretty(&Output { findings, skipped, summary }).expect("findings serialise");
     text.push('\n');
     text
 }

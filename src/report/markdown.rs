@@ -1,6 +1,6 @@
 //! Markdown: a pull-request comment.
 
-use super::cell;
+use super::{cell, code};
 use crate::check::{Report, Severity};
 
 pub fn render(report: &Report) -> String {
@@ -16,7 +16,7 @@ pub fn render(report: &Report) -> String {
     let owners: Vec<String> = report
         .policies
         .iter()
-        .filter_map(|p| p.policy.owner.as_ref().map(|o| format!("`{}`: {}", cell(&p.source.name), cell(o))))
+        .filter_map(|p| p.policy.owner.as_ref().map(|o| format!("{}: {}", code(&p.source.name), cell(o))))
         .collect();
     if !owners.is_empty() {
         out.push_str(&format!("Owners: {}\n\n", owners.join(", ")));
@@ -30,10 +30,10 @@ pub fn render(report: &Report) -> String {
                 message.push_str(&format!("<br>_{}_", cell(help)));
             }
             out.push_str(&format!(
-                "| {} | `{}` | `{}` | {} |\n",
+                "| {} | `{}` | {} | {} |\n",
                 f.severity.as_str(),
                 f.rule,
-                cell(&super::location(f)),
+                code(&super::location(f)),
                 message
             ));
         }
@@ -46,13 +46,31 @@ pub fn render(report: &Report) -> String {
         ));
         for f in suppressed {
             out.push_str(&format!(
-                "| `{}` | `{}` | {} |\n",
+                "| `{}` | {} | {} |\n",
                 f.rule,
-                cell(&super::location(f)),
+                code(&super::location(f)),
                 cell(f.suppressed.as_deref().unwrap_or_default())
             ));
         }
         out.push_str("\n</details>\n");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{cell, code};
+
+    #[test]
+    fn cells_keep_backticks_unless_one_is_unmatched() {
+        assert_eq!(cell("`min_version` is below 1.2 | x"), "`min_version` is below 1.2 \\| x");
+        assert_eq!(cell("a ` b"), "a \\` b");
+    }
+
+    #[test]
+    fn code_spans_hold_any_text() {
+        assert_eq!(code("a.yaml:1:2"), "`a.yaml:1:2`");
+        assert_eq!(code("x``y"), "```x``y```");
+        assert_eq!(code("`x"), "`` `x ``");
+    }
 }

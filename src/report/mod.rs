@@ -1,8 +1,10 @@
 //! Report: findings are data; each output format is one file that only formats them.
 
 pub mod diff;
-mod json;
+pub mod docs;
+pub mod json;
 mod markdown;
+pub mod render;
 mod sarif;
 mod text;
 pub mod verify;
@@ -43,9 +45,26 @@ pub fn render(report: &Report, format: Format, style: &Style) -> String {
     }
 }
 
-/// Escapes a markdown table cell: pipes, line breaks and backticks cannot break out of it.
+/// Escapes a markdown table cell: pipes and line breaks cannot break out of it. Backticks are
+/// kept, so `field` names show as code; an odd number of them (one unmatched) is escaped
+/// instead, so it cannot turn the rest of the row into code.
 pub fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ").replace('`', "'")
+    let text = text.replace('|', "\\|").replace(['\n', '\r'], " ");
+    if text.matches('`').count() % 2 == 1 {
+        text.replace('`', "\\`")
+    } else {
+        text
+    }
+}
+
+/// A code span in a markdown table cell that holds any text: a fence longer than any backtick
+/// run inside, padded when the text starts or ends with one; pipes escaped, line breaks as spaces.
+pub fn code(text: &str) -> String {
+    let text = text.replace('|', "\\|").replace(['\n', '\r'], " ");
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 /// "2 errors, 1 warning (1 suppressed) in 3 files".
@@ -79,17 +98,16 @@ pub fn rules_table() -> String {
     out
 }
 
-/// `gatectl explain ID`.
+/// `gatectl explain ID`: the rule's documentation, with its source quoted (the seed documents
+/// are not shipped; docs/checklist.md holds every rule's).
 pub fn explain(rule: &Rule) -> String {
     let mut out = format!("# {} — {}\n\nSeverity: {}\n", rule.id, rule.title, rule.severity.as_str());
-    if !rule.seed.is_empty() {
-        out.push_str(&format!("Source: {}\n", rule.seed));
-    }
     if !rule.packs.is_empty() {
         out.push_str(&format!("Compliance packs: {}\n", rule.packs));
     }
     out.push('\n');
+    out.push_str(&docs::source(rule));
     out.push_str(rule.docs.trim());
-    out.push('\n');
+    out.push_str(&format!("\n\nEvery rule and its source: docs/checklist.md#{}\n", rule.id));
     out
 }

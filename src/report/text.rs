@@ -30,8 +30,9 @@ impl fmt::Display for Shown<'_> {
 impl std::error::Error for Shown<'_> {}
 
 impl Diagnostic for Shown<'_> {
+    /// `error[tls-min-version]`: the severity in words, beside miette's glyph.
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(self.finding.rule))
+        Some(Box::new(format!("{}[{}]", self.finding.severity.as_str(), self.finding.rule)))
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.finding.severity {
@@ -104,6 +105,9 @@ pub fn render(report: &Report, style: &Style) -> String {
             continue;
         }
         let _ = handler.render_report(&mut out, &shown);
+    }
+    for skipped in &report.skipped {
+        out.push_str(&format!("note: skipped {}: not a policy\n", skipped.file));
     }
     out.push_str(&super::summary_line(report));
     out.push('\n');

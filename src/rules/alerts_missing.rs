@@ -6,6 +6,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     title: "No alerting thresholds in production",
     seed: "security-best-practices-enterprise-gateways.md § Alerting Rules",
+    quote: &["**Critical Alerts** (PagerDuty/Slack):", "- 🚨 Authentication failures > 10/min from same IP\n- 🚨 Gateway error rate > 5%\n- 🚨 Latency P99 > 10 seconds"],
     packs: "",
     docs: r#"## What it does
 Checks that production policies have an `alerts` section that sets at least one

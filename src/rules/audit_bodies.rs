@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     title: "Audit log records request and response bodies",
     seed: "security-best-practices-enterprise-gateways.md § What to Log",
+    quote: &["**DO NOT Log**:", "- ❌ Full request/response bodies (only metadata)"],
     packs: "hipaa: an error (prompts may carry PHI).",
     docs: r#"## What it does
 Checks that `audit.log_bodies` is not `true`. A warning; an error under the

@@ -5,7 +5,8 @@ pub static RULE: Rule = Rule {
     id: "audit-disabled",
     severity: Severity::Error,
     title: "Audit logging off outside development",
-    seed: "security-best-practices-enterprise-gateways.md § 4. Audit Logging & Monitoring",
+    seed: "security-best-practices-enterprise-gateways.md § Security Principles",
+    quote: &["4. **Audit Everything**: Comprehensive logging for compliance"],
     packs: "",
     docs: r#"## What it does
 Checks that staging and production policies have an `audit` section with

@@ -6,6 +6,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Audit log does not redact credential headers",
     seed: "security-best-practices-enterprise-gateways.md § What to Log",
+    quote: &["**DO NOT Log**:", "- ❌ Full Authorization header (redact token)\n- ❌ API keys in request/response"],
     packs: "",
     docs: r#"## What it does
 When audit logging is enabled, checks that `audit.redact_headers` lists

@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     title: "Audit logs kept too briefly",
     seed: "security-best-practices-enterprise-gateways.md § Data Retention",
+    quote: &["**Requirement**: Retain logs for audit purposes", "retention_days: 2555  # 7 years for SOC2/HIPAA"],
     packs: "soc2, hipaa: an error unless `retention_days` is set to at least 2555 (7 years); gdpr: an error when `retention_days` is not set.",
     docs: r#"## What it does
 When audit logging is enabled, checks `audit.retention_days`: below 90 days is a

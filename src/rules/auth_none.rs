@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Client authentication disabled outside development",
     seed: "proxy-security-guide.md § Disabling Client Auth (Development Only)",
+    quote: &["ENABLE_CLIENT_AUTH=false  # NOT recommended for production"],
     packs: "",
     docs: r#"## What it does
 Checks that `auth.method: none` appears only in development policies.

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Consumer credential does not match the auth method",
     seed: "auth-token-setup.md § Authentication Flow",
+    quote: &["- Client authenticates with gateway using **gateway token**"],
     packs: "",
     docs: r#"## What it does
 Checks each consumer carries the credential its `auth.method` uses: with

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Two consumers share a name, key or subject",
     seed: "auth-token-setup.md § Authentication Flow",
+    quote: &["- Gateway tracks usage per client/team using gateway token"],
     packs: "",
     docs: r#"## What it does
 Checks that no two consumers have the same `name`, the same `key` reference or

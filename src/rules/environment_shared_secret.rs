@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Same secret reference used in two environments",
     seed: "api-security-best-practices.md § Rotation",
+    quote: &["- **Different keys per environment**:\n  - Development key\n  - Staging key\n  - Production key"],
     packs: "",
     docs: r#"## What it does
 Looks at all policies linted together (a folder) and reports a confidential

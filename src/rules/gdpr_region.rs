@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "No data-residency region under the gdpr pack",
     seed: "enterprise-gateway-integration.md § Compliance",
+    quote: &["- ✅ GDPR: Data residency configuration, DPA in place"],
     packs: "gdpr: the rule applies only under this pack.",
     docs: r#"## What it does
 Under the gdpr pack, checks that `upstream.region` names the data-residency

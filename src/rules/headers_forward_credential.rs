@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Credential header forwarded or set upstream",
     seed: "enterprise-gateway-integration.md § Phase 2: Header Forwarding Configuration (10 minutes)",
+    quote: &["| `Authorization` | Yes | Authentication (replaced by gateway) |"],
     packs: "",
     docs: r#"## What it does
 Checks that `headers.forward` does not list `authorization`, `x-api-key` or the

@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Required Anthropic header not forwarded",
     seed: "enterprise-gateway-integration.md § Phase 2: Header Forwarding Configuration (10 minutes)",
+    quote: &["**⚠️ CRITICAL**: Gateways MUST forward these headers:", "| `anthropic-version` | Yes | API version (e.g., `2023-06-01`) |\n| `anthropic-beta` | For beta features | Enable beta features |\n| `anthropic-client-version` | Recommended | Client identification |", "| `Content-Type` | Yes | Request format (`application/json`) |\n| `Accept` | Yes | Response format (json or SSE) |"],
     packs: "",
     docs: r#"## What it does
 When `headers.forward` is set, checks it lists `anthropic-version` and

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "mTLS client certificates valid longer than 90 days",
     seed: "auth-token-setup.md § Security Best Practices",
+    quote: &["- ✅ Set short certificate validity periods (30-90 days)"],
     packs: "",
     docs: r#"## What it does
 When `auth.method` is `mtls`, checks `auth.mtls.max_certificate_validity_days`:

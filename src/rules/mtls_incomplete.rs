@@ -7,6 +7,9 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "mTLS without a client CA certificate",
     seed: "auth-token-setup.md § Step 2: Configure Gateway for mTLS",
+    quote: &[
+        "# Client certificate verification\n    ssl_client_certificate /path/to/ca.crt;\n    ssl_verify_client on;",
+    ],
     packs: "",
     docs: r#"## What it does
 When `auth.method` is `mtls`, checks that `auth.mtls.ca_certificate` is set.

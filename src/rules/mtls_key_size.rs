@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "mTLS client keys weaker than RSA 4096 / EC 256",
     seed: "auth-token-setup.md § Security Best Practices",
+    quote: &["- ✅ Use strong key sizes (4096-bit RSA or 256-bit ECC)"],
     packs: "",
     docs: r#"## What it does
 When `auth.method` is `mtls`, checks the minimum client key sizes:

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "IP allowlist entry is not a valid CIDR",
     seed: "security-best-practices-enterprise-gateways.md § IP Allowlisting (Optional but Recommended)",
+    quote: &["allow:\n        - 203.0.113.0/24\n        - 198.51.100.0/24"],
     packs: "",
     docs: r#"## What it does
 Checks each `network.ip_allowlist` entry is an IPv4 or IPv6 address, or an

@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "IP allowlist entry allows every address",
     seed: "security-best-practices-enterprise-gateways.md § IP Allowlisting (Optional but Recommended)",
+    quote: &["- ✅ Prevents unauthorized access even with stolen tokens\n- ✅ Defense against token exfiltration"],
     packs: "",
     docs: r#"## What it does
 Checks that no `network.ip_allowlist` entry has a prefix length of 0

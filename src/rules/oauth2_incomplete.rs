@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "OAuth 2.0 without issuer, JWKS URL or audience",
     seed: "auth-token-setup.md § Security Best Practices",
+    quote: &["- ✅ Validate JWT signatures and claims"],
     packs: "",
     docs: r#"## What it does
 When `auth.method` is `oauth2`, checks that `auth.oauth2` sets `issuer`,

@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "OAuth 2.0 without required PKCE",
     seed: "auth-token-setup.md § Security Best Practices",
+    quote: &["- ✅ Use PKCE (Proof Key for Code Exchange) for authorization code flow"],
     packs: "",
     docs: r#"## What it does
 When `auth.method` is `oauth2`, checks that `auth.oauth2.pkce` is `required`.

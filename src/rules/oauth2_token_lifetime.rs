@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "OAuth 2.0 access tokens not limited to 15–60 minutes",
     seed: "auth-token-setup.md § Security Best Practices",
+    quote: &["- ✅ Use short-lived access tokens (15-60 minutes)"],
     packs: "",
     docs: r#"## What it does
 When `auth.method` is `oauth2`, checks that

@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Burst larger than the per-minute limit",
     seed: "security-best-practices-enterprise-gateways.md § Per-User Rate Limiting",
+    quote: &["requests_per_minute: 100\n    tokens_per_minute: 400000\n    burst_allowance: 20"],
     packs: "",
     docs: r#"## What it does
 Checks that `rate_limits.burst` is not larger than `rate_limits.requests_per_minute`,

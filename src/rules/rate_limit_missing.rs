@@ -6,6 +6,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "No request or token rate limit outside development",
     seed: "security-best-practices-enterprise-gateways.md § Pre-Production",
+    quote: &["- [ ] Rate limiting enabled per user/team"],
     packs: "",
     docs: r#"## What it does
 Checks that staging and production policies have a `rate_limits` section that

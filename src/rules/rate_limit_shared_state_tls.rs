@@ -6,6 +6,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     title: "Rate-limit Redis without TLS or password",
     seed: "security-best-practices-enterprise-gateways.md § Security Principles",
+    quote: &["5. **Encrypt All Communications**: TLS 1.2+ mandatory"],
     packs: "",
     docs: r#"## What it does
 Checks `rate_limits.shared_state`, the Redis that holds cluster-wide rate-limit

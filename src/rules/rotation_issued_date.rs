@@ -8,6 +8,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Consumer issue date in the future or missing",
     seed: "security-best-practices-enterprise-gateways.md § Rotation Schedule",
+    quote: &["| API Keys | 90 days (max) | Manual or automated |"],
     packs: "",
     docs: r#"## What it does
 Checks consumers' `issued` dates: a date after today is an error. With

@@ -10,6 +10,7 @@ pub static EXPIRED_RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Consumer key older than the rotation period",
     seed: "security-best-practices-enterprise-gateways.md § Production",
+    quote: &["- [ ] Secrets rotated within last 90 days"],
     packs: "",
     docs: r#"## What it does
 When the policy has a `rotation` section, checks each consumer's `issued` date:
@@ -47,6 +48,7 @@ pub static EXPIRING_RULE: Rule = Rule {
     severity: Severity::Warning,
     title: "Consumer key due for rotation soon",
     seed: "security-best-practices-enterprise-gateways.md § Alerting Rules",
+    quote: &["- ⚠️ Token approaching expiration (< 7 days)"],
     packs: "",
     docs: r#"## What it does
 When the policy has a `rotation` section, warns about each consumer whose

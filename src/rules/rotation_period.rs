@@ -10,6 +10,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Key rotation period longer than 90 days",
     seed: "security-best-practices-enterprise-gateways.md § Rotation Schedule",
+    quote: &["| API Keys | 90 days (max) | Manual or automated |"],
     packs: "",
     docs: r#"## What it does
 Checks that `rotation.max_key_age_days` is at most 90. A production policy with

@@ -10,6 +10,11 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Credential written in the policy file",
     seed: "security-best-practices-enterprise-gateways.md § 1. Credentials & Secrets Management",
+    quote: &[
+        "# DON'T: Hardcode API keys in scripts",
+        "# DON'T: Commit secrets to version control",
+        "# DON'T: Store secrets in plaintext config files",
+    ],
     packs: "",
     docs: r#"## What it does
 Searches the whole policy text — values, keys and comments — for anything

@@ -8,6 +8,12 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Secret field is not a valid secret reference",
     seed: "security-best-practices-enterprise-gateways.md § Use Secret Managers",
+    quote: &[
+        "**AWS Secrets Manager**:",
+        "**Google Secret Manager**:",
+        "**HashiCorp Vault**:",
+        "**Kubernetes Secrets**:",
+    ],
     packs: "",
     docs: r#"## What it does
 Checks every field that takes a secret (`upstream.api_key`,

@@ -6,6 +6,10 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Streaming responses buffered",
     seed: "enterprise-gateway-integration.md § Issue 4: Streaming Doesn't Work",
+    quote: &[
+        "**Symptoms**: Responses not streaming, appear all at once",
+        "# Check if gateway buffers responses\n# Disable buffering in gateway config",
+    ],
     packs: "",
     docs: r#"## What it does
 Checks that `streaming.sse` is not `false`.

@@ -9,6 +9,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "HSTS missing or shorter than a year",
     seed: "security-best-practices-enterprise-gateways.md § TLS/SSL Configuration",
+    quote: &["# HSTS (force HTTPS for 1 year)\n    add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;"],
     packs: "",
     docs: r#"## What it does
 Checks `listener.tls.hsts` when the listener has TLS. In production a missing

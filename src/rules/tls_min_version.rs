@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "TLS floor below 1.2",
     seed: "security-best-practices-enterprise-gateways.md § TLS/SSL Configuration",
+    quote: &["- ✅ TLS 1.2 or higher (TLS 1.3 recommended)"],
     packs: "",
     docs: r#"## What it does
 Checks `listener.tls.min_version` is 1.2 or 1.3.

@@ -6,6 +6,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Listener without TLS outside development",
     seed: "security-best-practices-enterprise-gateways.md § Security Principles",
+    quote: &["5. **Encrypt All Communications**: TLS 1.2+ mandatory"],
     packs: "",
     docs: r#"## What it does
 Checks that every staging and production policy has a `listener.tls` section.

@@ -7,6 +7,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Weak or non-AEAD TLS cipher",
     seed: "security-best-practices-enterprise-gateways.md § TLS/SSL Configuration",
+    quote: &["- ✅ Strong cipher suites only"],
     packs: "",
     docs: r#"## What it does
 Checks every name in `listener.tls.ciphers`: RC4, DES and 3DES, MD5, NULL,

@@ -6,6 +6,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     title: "Upstream reached over plain HTTP",
     seed: "api-security-best-practices.md § HTTPS Only",
+    quote: &["Always use HTTPS in production:"],
     packs: "",
     docs: r#"## What it does
 Checks that `upstream.url` uses `https://`. An `http://` upstream is an error in
