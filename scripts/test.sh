@@ -41,3 +41,6 @@ cargo test --locked
 cargo install --locked --path . --root target/readme-install
 target/readme-install/bin/gatectl lint policies/ --today 2026-11-23
 scripts/pre-commit-proof.sh
+# The fuzz targets keep building and running: a few seconds each on their corpora.
+cargo fmt --all --manifest-path fuzz/Cargo.toml -- --check
+scripts/fuzz.sh smoke

@@ -89,29 +89,33 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Words of the command line itself: subcommands and the values of choice options.
+/// Words of the command line itself: subcommands, flags and the values of choice options.
 fn known_word(word: &str) -> bool {
     use clap::CommandFactory;
     let command = Cli::command();
-    let mut words: Vec<String> = vec!["all".into(), "help".into()];
+    let mut words: Vec<String> = vec!["all".into(), "help".into(), "--help".into(), "-h".into(), "--version".into()];
     words.extend(crate::render::Target::ALL.iter().map(|t| t.as_str().to_string()));
     for sub in command.get_subcommands() {
         words.push(sub.get_name().to_string());
-        words.extend(sub.get_arguments().flat_map(|a| a.get_possible_values()).map(|v| v.get_name().to_string()));
+        for arg in sub.get_arguments() {
+            words.extend(arg.get_possible_values().iter().map(|v| v.get_name().to_string()));
+            words.extend(arg.get_long().map(|l| format!("--{l}")));
+            words.extend(arg.get_short().map(|c| format!("-{c}")));
+        }
     }
     words.iter().any(|w| w == word)
 }
 
 /// A usage error with every value given on the command line replaced by `****`: an argument
 /// may be anything (a key pasted into the wrong place), so usage errors never repeat one.
-/// Flags and gatectl's own words (subcommands, choices) stay, so the error still says what is wrong.
+/// gatectl's own words (subcommands, known flags, choices) stay, so the error still says what is wrong.
 fn without_values(message: &str, args: &[String]) -> String {
+    // `--flag=value` is two words; an unknown flag is a value like any other.
     let mut values: Vec<&str> = args
         .iter()
-        .filter_map(|arg| match arg.split_once('=') {
-            Some((flag, value)) if flag.starts_with('-') => Some(value),
-            _ if arg.starts_with('-') => None,
-            _ => Some(arg.as_str()),
+        .flat_map(|arg| match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with('-') => vec![flag, value],
+            _ => vec![arg.as_str()],
         })
         .filter(|value| value.chars().count() >= 3 && !known_word(value))
         .collect();

@@ -26,8 +26,8 @@ pub enum MaterializeError {
     UnsupportedScheme { path: String, scheme: &'static str },
     #[error("`{path}`: environment variable {name} is not set")]
     MissingEnv { path: String, name: String },
-    #[error("`{path}`: cannot read {file}: {source}")]
-    Unreadable { path: String, file: String, source: std::io::Error },
+    #[error("`{path}`: {source}")]
+    Unreadable { path: String, source: crate::load::ReadError },
     #[error("`{path}`: the secret is not a valid reference")]
     Invalid { path: String },
     #[error("`{path}`: the value has {found}; {need}")]
@@ -76,8 +76,8 @@ fn resolve(path: &str, reference: &SecretRef) -> Result<String, MaterializeError
         Ok(Reference::Env { name }) => {
             std::env::var(name).map_err(|_| MaterializeError::MissingEnv { path: path.into(), name: name.into() })?
         }
-        Ok(Reference::File { path: file }) => std::fs::read_to_string(file)
-            .map_err(|source| MaterializeError::Unreadable { path: path.into(), file: file.into(), source })?,
+        Ok(Reference::File { path: file }) => crate::load::read_text(std::path::Path::new(file))
+            .map_err(|source| MaterializeError::Unreadable { path: path.into(), source })?,
         Ok(Reference::Vault { .. }) => {
             return Err(MaterializeError::UnsupportedScheme { path: path.into(), scheme: "vault" })
         }

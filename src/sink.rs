@@ -59,6 +59,14 @@ pub fn secret(value: &str) {
     }
 }
 
+/// Forgets every registered value. Only for drivers that run many independent inputs in one
+/// process (the fuzz targets): a command never calls it.
+#[doc(hidden)]
+pub fn clear() {
+    let mut registry = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
+    *registry = Registry::default();
+}
+
 /// `text` as it may be shown: registered values replaced by `****`, credential-looking text
 /// shortened to its visible prefix.
 pub fn mask(text: &str) -> String {

@@ -728,7 +728,7 @@ fn a_live_kong_dump_is_compared_through_the_references_the_render_holds() {
             "consumers[ci-bot].keyauth_credentials[0].key ($DECK_GATECTL_AWS_SM_CLAUDE_CODE_PROD_CI_BOT is not set)",
             "consumers[team-data].keyauth_credentials[0].key ($DECK_GATECTL_VAULT_SECRET_CLAUDE_CODE_PROD_CONSUMERS_TEAM_DATA is not set)",
             "consumers[team-platform].keyauth_credentials[0].key ($DECK_GATECTL_VAULT_SECRET_CLAUDE_CODE_PROD_CONSUMERS_TEAM_PLATFORM is not set)",
-            "services[claude-code-prod].plugins[request-transformer].config.add.headers ($DECK_GATECTL_VAULT_SECRET_CLAUDE_CODE_PROD_PROVIDER_KEY is not set)",
+            "services[claude-code-prod].plugins[request-transformer].config.add.credential_headers.x-api-key ($DECK_GATECTL_VAULT_SECRET_CLAUDE_CODE_PROD_PROVIDER_KEY is not set)",
         ]
     );
     run(&dump, &[], "text")

@@ -138,7 +138,7 @@ pub fn serve_litellm(
     edit(&dir);
     let log = root.join("litellm.log");
     let mut proxy = spawn_litellm(&litellm, &dir, port, env, &log);
-    wait_listening(&mut proxy.0, port, LITELLM_STARTUP, &log, "litellm");
+    wait_litellm_alive(&mut proxy.0, port, &log);
     Some(Litellm { log, _proxy: proxy })
 }
 
@@ -146,7 +146,7 @@ pub fn serve_litellm(
 pub const LITELLM_STARTUP: Duration = Duration::from_secs(120);
 
 /// Starts `litellm` on the rendered folder `dir` (its config.yaml and hook) on `port`, output to
-/// `log`; it listens once its start-up has completed ([`wait_listening`]).
+/// `log`; it serves once its start-up has completed ([`wait_litellm_alive`]).
 pub fn spawn_litellm(litellm: &Path, dir: &Path, port: u16, env: &[(&str, &str)], log: &Path) -> KillOnDrop {
     let log_file = std::fs::File::create(log).unwrap();
     let child = Command::new(litellm)
@@ -161,6 +161,25 @@ pub fn spawn_litellm(litellm: &Path, dir: &Path, port: u16, env: &[(&str, &str)]
         .spawn()
         .unwrap();
     KillOnDrop(child)
+}
+
+/// Waits until the LiteLLM proxy `process` answers its liveliness probe on `port`: an open port
+/// alone may be another test's server that took the port `free_port` handed out.
+pub fn wait_litellm_alive(process: &mut Child, port: u16, log: &Path) {
+    wait_until(process, LITELLM_STARTUP, log, "litellm", || alive(port, "/health/liveliness"));
+}
+
+/// Whether `GET path` on `port` answers 200 within a second.
+fn alive(port: u16, path: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+    let request = format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
+    let mut head = [0u8; 12];
+    stream.write_all(request.as_bytes()).is_ok()
+        && stream.read_exact(&mut head).is_ok()
+        && head.starts_with(b"HTTP/1.")
+        && &head[9..12] == b"200"
 }
 
 /// Waits until `process` listens on `port`; panics with its log if it exits or `limit` passes.

@@ -10,6 +10,8 @@ mod exit_codes;
 mod formats;
 mod gaps;
 mod gateways;
+#[path = "support/generated.rs"]
+mod generated;
 mod hostile;
 mod init;
 mod injection;
@@ -20,6 +22,8 @@ mod nginx_cluster;
 mod nginx_live;
 mod nginx_mtls;
 mod nginx_oauth2;
+mod promises;
+mod properties;
 mod readme;
 mod render;
 mod render_json;

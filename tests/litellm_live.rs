@@ -14,7 +14,6 @@ use crate::test::{anthropic_sdk, free_port, headers_add, Idp, KillOnDrop, Redis}
 
 const PROVIDER_KEY: &str = "sk-ant-api03-ProviderKeyForTheStandIn0123456789";
 const MASTER_KEY: &str = "sk-master-live-test-5e4d3c2b1a09f8e7d6c5";
-const STARTUP: Duration = crate::gateways::LITELLM_STARTUP;
 /// The hook's window: limits count per wall-clock minute.
 const WINDOW: u64 = 60;
 /// The hook's least time between two JWKS fetches.
@@ -73,7 +72,7 @@ fn deploy(policy: impl FnOnce(u16) -> String, env: &[(&str, &str)], replicas: us
         })
         .collect();
     for replica in &mut replicas {
-        crate::gateways::wait_listening(&mut replica.proxy.0, replica.port, STARTUP, &replica.log, "litellm");
+        crate::gateways::wait_litellm_alive(&mut replica.proxy.0, replica.port, &replica.log);
     }
     Some(Deployment { _dir: dir, seen, replicas })
 }

@@ -53,6 +53,7 @@ const BLOCKS_RUN_ELSEWHERE: &[(&str, &str)] = &[
     ),
     ("cd out/claude-code-sso/zuplo", "tests/render_zuplo.rs: zuplo lint and zuplo dev, with the pinned CLI on Node 24"),
     ("deck gateway dump -o live.yaml", "tests/diff.rs, on a dump built from a render: no Kong runs here"),
+    ("scripts/fuzz.sh smoke", "scripts/test.sh runs the smoke; the campaign is the README's documented run"),
 ];
 
 /// The marker before a shell block that another test runs, with the reason after it.

@@ -132,7 +132,7 @@ fn unknown_targets_are_usage_errors() {
 
 /// Points the paths of a rendered config into `root` and creates what they name: the secrets
 /// materialize would write (placeholders), the rendered code, certificates.
-fn localise(conf: &str, root: &Path, name: &str, rendered: &Path) -> String {
+pub fn localise(conf: &str, root: &Path, name: &str, rendered: &Path) -> String {
     let secrets = root.join("secrets");
     let mut conf = conf.to_string();
     for (from, to) in [
@@ -167,7 +167,7 @@ fn localise(conf: &str, root: &Path, name: &str, rendered: &Path) -> String {
 
 /// `nginx -t` on a main config that loads the rendered main-context file (if any) and includes
 /// the rendered http-context file.
-fn nginx_accepts(nginx: &Path, conf: &str, root: &Path, main_context: Option<&Path>) -> Result<(), String> {
+pub fn nginx_accepts(nginx: &Path, conf: &str, root: &Path, main_context: Option<&Path>) -> Result<(), String> {
     let include = root.join("policy.conf");
     std::fs::write(&include, conf).unwrap();
     let main = root.join("nginx.conf");

@@ -88,7 +88,13 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options, selection: Selection) ->
     let mut skipped = Vec::new();
     for candidate in load::discover::candidates(paths) {
         let path = &candidate.path;
-        match load::read(path) {
+        // `-` is stdin, read with the same cap as a file.
+        let read = if path.as_os_str() == "-" {
+            load::read_stdin().map(|text| Source::new("stdin", text))
+        } else {
+            load::read(path)
+        };
+        match read {
             Ok(source) => {
                 let judged = !candidate.named || selection == Selection::Recognised;
                 if judged && !load::discover::is_policy(&source.text) {

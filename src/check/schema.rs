@@ -79,6 +79,10 @@ fn validator() -> &'static jsonschema::Validator {
     })
 }
 
+/// Schema findings listed per file: past this many the file is far from a policy, and listing
+/// every one (a mapping of 150,000 unknown keys) would cost time and bury the first.
+pub const MAX_SCHEMA_FINDINGS: usize = 200;
+
 /// Validates the document; on success returns the typed policy.
 pub fn validate(doc: &Node, source: &Arc<Source>) -> Result<Policy, Vec<Finding>> {
     let json = doc.to_json();
@@ -90,13 +94,28 @@ pub fn validate(doc: &Node, source: &Arc<Source>) -> Result<Policy, Vec<Finding>
         .filter(|e| matches!(e.kind(), ValidationErrorKind::Type { .. }))
         .map(|e| e.instance_path().as_str())
         .collect();
+    let mistyped: std::collections::HashSet<&str> = mistyped.into_iter().collect();
     for error in &errors {
         let at = error.instance_path().as_str();
         if mistyped.contains(&at) && !matches!(error.kind(), ValidationErrorKind::Type { .. }) {
             continue;
         }
+        if findings.len() > MAX_SCHEMA_FINDINGS {
+            break;
+        }
         let path = Path::from_json_pointer(at, doc);
         findings.extend(describe(error.kind(), error.instance(), &path, doc, source));
+    }
+    if findings.len() > MAX_SCHEMA_FINDINGS {
+        findings.truncate(MAX_SCHEMA_FINDINGS);
+        findings.push(Finding::new(
+            SCHEMA_VIOLATION,
+            Severity::Error,
+            format!("more than {MAX_SCHEMA_FINDINGS} schema errors in this file: the rest are not listed"),
+            source,
+            locate(doc, &Path::root(), source).0,
+            Path::root(),
+        ));
     }
     if !findings.is_empty() {
         findings.sort_by_key(|f| f.span.start);
@@ -195,6 +214,8 @@ fn describe(
     match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => unexpected
             .iter()
+            // Each is located by a lookup in its mapping: bounded, so the work is too.
+            .take(MAX_SCHEMA_FINDINGS + 1)
             .map(|key| {
                 let key_path = path.key(key.clone());
                 let key_span = locate(doc, &key_path, source).0;

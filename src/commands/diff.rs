@@ -105,12 +105,13 @@ fn compare(
     for rendered in &rendered {
         let target = rendered.target;
         let (side, shown) = if stdin {
-            let mut text = String::new();
-            if let Err(err) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
-                crate::errln!("error: cannot read stdin: {err}");
-                return Err(EXIT_USAGE);
+            match crate::load::read_stdin() {
+                Ok(text) => (Deployed::Stdin(text), "stdin".to_string()),
+                Err(err) => {
+                    crate::errln!("error: {err}");
+                    return Err(EXIT_USAGE);
+                }
             }
-            (Deployed::Stdin(text), "stdin".to_string())
         } else {
             // A render layout (`DIR/<target>/`) as well as the target's own folder or file.
             let nested = deployed.join(target.as_str());

@@ -43,8 +43,13 @@ const SHAPE: Shape = Shape {
     ],
     ordered: &[],
     noise: &["id", "created_at", "updated_at", "_info", "_konnect", "_workspace"],
-    secrets: &["key", "password", "secret", "client_secret", "rsa_private_key"],
+    secrets: &["key", "password", "secret", "client_secret", "rsa_private_key", CREDENTIAL_HEADERS_KEY],
 };
+
+/// Where request-transformer's credential headers go in the normalised form.
+const CREDENTIAL_HEADERS_KEY: &str = "credential_headers";
+/// Headers whose value is a credential.
+const CREDENTIAL_HEADERS: &[&str] = crate::policy::positions::CREDENTIAL_HEADERS;
 
 /// What Kong fills in for a field nobody set, per entity (plugins: their schema defaults).
 fn entity_defaults(kind: &str) -> Value {
@@ -278,6 +283,9 @@ fn plugins(owner: &mut Map<String, Value>) {
     for plugin in list_mut(owner, "plugins") {
         strip_defaults(plugin, "plugins");
         let name = plugin.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+        if name.starts_with("request-transformer") {
+            credential_headers(plugin);
+        }
         if let (Some(config), Some(defaults)) = (plugin.get_mut("config"), plugin_defaults().get(&name)) {
             strip_equal(config, defaults);
         }
@@ -289,6 +297,41 @@ fn plugins(owner: &mut Map<String, Value>) {
 
 fn list_mut<'a>(owner: &'a mut Map<String, Value>, key: &str) -> impl Iterator<Item = &'a mut Map<String, Value>> {
     owner.get_mut(key).and_then(Value::as_array_mut).into_iter().flatten().filter_map(Value::as_object_mut)
+}
+
+/// request-transformer's `add`/`replace`/`append` headers are `name:value` strings: the entries
+/// for a header that carries a credential move to `<action>.credential_headers.<name>`, a
+/// credential position (masked whatever the value looks like); the other headers stay one leaf.
+fn credential_headers(plugin: &mut Map<String, Value>) {
+    let Some(config) = plugin.get_mut("config").and_then(Value::as_object_mut) else { return };
+    for action in ["add", "replace", "append"] {
+        let Some(section) = config.get_mut(action).and_then(Value::as_object_mut) else { continue };
+        let Some(Value::Array(headers)) = section.get_mut("headers") else { continue };
+        let mut credentials = Map::new();
+        headers.retain(|entry| {
+            let Some((name, value)) = entry.as_str().and_then(header_entry) else { return true };
+            if !CREDENTIAL_HEADERS.contains(&name.as_str()) {
+                return true;
+            }
+            credentials.insert(name, json!(value));
+            false
+        });
+        if !credentials.is_empty() {
+            section.insert(CREDENTIAL_HEADERS_KEY.into(), Value::Object(credentials));
+        }
+    }
+}
+
+/// A request-transformer header entry's name, and the entry itself as its value: `name:value`,
+/// or gatectl's decK substitution that yields one (`${{ env "X" | printf "name:%s" | printf
+/// "%q" }}`, a reference, which resolves to the same `name:value` a live dump holds).
+fn header_entry(entry: &str) -> Option<(String, String)> {
+    let name = if entry.starts_with("${{") {
+        entry.split("printf \"").nth(1)?.split_once(":%s\"")?.0
+    } else {
+        entry.split_once(':')?.0
+    };
+    Some((name.trim().to_ascii_lowercase(), entry.to_string()))
 }
 
 /// Moves top-level `kind` entities that name one owner (`service: x`) under that owner.
@@ -440,6 +483,18 @@ mod tests {
         assert!(leaves(written)
             .iter()
             .any(|(p, v)| p == "services[s].plugins[rate-limiting].config.minute" && v == "60"));
+    }
+
+    #[test]
+    fn credential_headers_of_request_transformer_are_secret_by_position() {
+        let yaml = "services:\n- name: s\n  url: https://api.anthropic.com\n  plugins:\n  - name: request-transformer\n    config:\n      add:\n        headers: ['x-api-key:not-a-known-key-shape', 'x-team:platform']\n";
+        let files = Files::from([(YAML.to_string(), yaml.to_string())]);
+        let leaves = normalize(&files).unwrap().leaves;
+        let base = "services[s].plugins[request-transformer].config.add";
+        assert_eq!(leaves[&format!("{base}.headers")].value, "[\"x-team:platform\"]");
+        let key = &leaves[&format!("{base}.credential_headers.x-api-key")];
+        assert!(key.secret);
+        assert_eq!(key.value, "\"x-api-key:not-a-known-key-shape\"");
     }
 
     #[test]

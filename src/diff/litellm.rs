@@ -46,10 +46,14 @@ fn normalize(files: &Files) -> Result<Normalized, DiffError> {
 
 fn hook(text: &str, out: &mut Normalized) -> Result<(), DiffError> {
     let mut code = Sha256::new();
-    for (index, line) in text.lines().enumerate() {
+    let mut offset = 0;
+    for raw in text.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let line_start = offset;
+        offset += raw.len();
         if let Some(call) = line.strip_prefix(SETTINGS_LINE) {
             let literal = call.trim_end().strip_suffix(')').unwrap_or(call);
-            let offset = text.lines().take(index).map(|l| l.len() + 1).sum::<usize>();
+            let offset = line_start;
             let bad = |reason: String| DiffError::at_offset(HOOK, text, offset, "hook settings", reason);
             let json: String = serde_json::from_str(literal).map_err(|e| bad(e.to_string()))?;
             let settings: serde_json::Value = serde_json::from_str(&json).map_err(|e| bad(e.to_string()))?;

@@ -14,7 +14,7 @@ pub mod tree;
 pub mod truefoundry;
 pub mod zuplo;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::credentials;
@@ -42,18 +42,36 @@ pub struct Normalized {
     pub leaves: BTreeMap<String, Leaf>,
     /// Parts the normaliser could not line up by identity, compared by position instead.
     pub unmapped: BTreeSet<String>,
+    /// How many leaves share each repeated path, so the next one is numbered in one step.
+    repeats: HashMap<String, usize>,
 }
 
 impl Normalized {
     /// Adds a leaf; a path already taken gets ` #2`, ` #3`… so nothing is silently dropped.
+    /// A secret leaf's value (unless it is a reference) is registered with the masking sink:
+    /// it is never printed, whatever the report does with it.
     pub fn insert(&mut self, path: String, value: String, secret: bool) {
-        let mut key = path.clone();
-        let mut n = 1;
-        while self.leaves.contains_key(&key) {
-            n += 1;
-            key = format!("{path} #{n}");
+        if secret && !is_reference(&value) {
+            crate::sink::secret(&value);
+            crate::sink::secret(value.trim_matches('"'));
         }
-        self.leaves.insert(key, Leaf { value, secret, resolved: None, stored_resolved: false });
+        let leaf = Leaf { value, secret, resolved: None, stored_resolved: false };
+        let leaf = match self.leaves.entry(path.clone()) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(leaf);
+                return;
+            }
+            std::collections::btree_map::Entry::Occupied(_) => leaf,
+        };
+        let n = self.repeats.entry(path.clone()).or_insert(1);
+        let key = loop {
+            *n += 1;
+            let key = format!("{path} #{n}");
+            if !self.leaves.contains_key(&key) {
+                break key;
+            }
+        };
+        self.leaves.insert(key, leaf);
     }
 }
 
@@ -63,8 +81,8 @@ pub type Files = BTreeMap<String, String>;
 /// Why a diff could not be made (exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum DiffError {
-    #[error("cannot read {path}: {reason}")]
-    Unreadable { path: String, reason: String },
+    #[error(transparent)]
+    Unreadable(crate::load::ReadError),
     #[error("{path}:{line}:{column}: not valid {format}: {reason}")]
     Unparsable { path: String, line: usize, column: usize, format: &'static str, reason: String },
     #[error("{path}: {reason}")]
@@ -86,7 +104,7 @@ impl DiffError {
 
     pub fn help(&self) -> &'static str {
         match self {
-            DiffError::Unreadable { .. } => "pass the deployed file, the deployed target folder, or `-` for stdin",
+            DiffError::Unreadable(_) => "pass the deployed file, the deployed target folder, or `-` for stdin",
             DiffError::Unparsable { .. } => "fix the deployed file, or fetch it again from the gateway",
             DiffError::Unrecognised { .. } => "check --target and --deployed point at the same gateway's config",
         }
@@ -94,7 +112,11 @@ impl DiffError {
 
     /// A parse error at a byte offset of `text`, located by line and column.
     pub fn at_offset(path: &str, text: &str, offset: usize, format: &'static str, reason: String) -> DiffError {
-        let offset = offset.min(text.len());
+        // Parsers report offsets of their own; never slice inside a character.
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let before = &text[..offset];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -218,21 +240,23 @@ pub fn read_deployed(target: Target, deployed: &Deployed, rendered: &Rendered) -
             for (i, name) in layout.files.iter().enumerate() {
                 let file = locate(target, path, name, rendered);
                 sources.insert(name.to_string(), file.display().to_string());
-                match std::fs::read_to_string(&file) {
+                match crate::load::read_text(&file) {
                     Ok(text) => {
                         files.insert(name.to_string(), text);
                     }
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound && i > 0 => {
+                    Err(crate::load::ReadError::Io { source, .. })
+                        if source.kind() == std::io::ErrorKind::NotFound && i > 0 =>
+                    {
                         notes.push(format!("{name} is not deployed: everything in it shows as added"));
                         files.insert(name.to_string(), String::new());
                     }
-                    Err(e) => return Err(unreadable(&file, &e)),
+                    Err(e) => return Err(unreadable(e)),
                 }
             }
             (files, layout.files.to_vec())
         }
         Deployed::Path(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| unreadable(path, &e))?;
+            let text = crate::load::read_text(path).map_err(unreadable)?;
             let shown = path.display().to_string();
             let (text, source) = from_nginx_dump(target, text, &shown, rendered, &mut notes)?;
             let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -302,8 +326,8 @@ fn locate(target: Target, dir: &Path, name: &str, rendered: &Rendered) -> PathBu
     dir.join(name)
 }
 
-fn unreadable(path: &Path, e: &std::io::Error) -> DiffError {
-    DiffError::Unreadable { path: path.display().to_string(), reason: e.to_string() }
+fn unreadable(e: crate::load::ReadError) -> DiffError {
+    DiffError::Unreadable(e)
 }
 
 /// Compares a target's rendered files with the deployed ones.
@@ -384,7 +408,7 @@ fn provenance_notes(rendered: &Files, deployed: &Files) -> Vec<String> {
             None if !text.is_empty() => notes.push(format!("{name} carries no gatectl header: hand-written or edited")),
             Some(theirs) if theirs != ours => notes.push(format!(
                 "{name} was rendered from another version of the policy (sha256 {})",
-                &theirs[..12.min(theirs.len())]
+                theirs.chars().take(12).collect::<String>()
             )),
             _ => {}
         }
@@ -392,16 +416,59 @@ fn provenance_notes(rendered: &Files, deployed: &Files) -> Vec<String> {
     notes
 }
 
-/// A reference a target resolves at run or deploy time: not a secret itself.
+/// Exactly a reference form a target resolves at run or deploy time (not a secret itself): a
+/// credential position may show it. Anything else there — a value that merely starts with `$`
+/// or contains `{vault://` — is a value, and masked.
 pub fn is_reference(value: &str) -> bool {
-    let v = value.trim_matches('"');
+    // Structured targets' leaves are JSON-quoted strings; nginx's are the words as written.
+    let unquoted;
+    let v = if value.starts_with('"') {
+        match serde_json::from_str::<String>(value) {
+            Ok(s) => {
+                unquoted = s;
+                unquoted.as_str()
+            }
+            Err(_) => return false,
+        }
+    } else {
+        value
+    };
+    let name = |s: &str, extra: &[u8]| {
+        s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || extra.contains(&b))
+    };
+    let deck = |s: &str| {
+        let Some(rest) = s.strip_prefix("${{ env \"").and_then(|r| r.strip_suffix(" }}")) else { return false };
+        let (variable, pipes) = rest.split_once('"').unwrap_or((rest, "!"));
+        let prefix_ok = |p: &str| p.bytes().all(|b| b.is_ascii_alphanumeric() || b" -:".contains(&b));
+        let pipes_ok = pipes.is_empty()
+            || pipes == " | printf \"%q\""
+            || pipes
+                .strip_prefix(" | printf \"")
+                .and_then(|p| p.strip_suffix("%s\" | printf \"%q\""))
+                .is_some_and(prefix_ok);
+        name(variable, &[]) && pipes_ok
+    };
+    let kong_vault = |s: &str| {
+        s.strip_prefix("{vault://").and_then(|r| r.strip_suffix('}')).is_some_and(|r| {
+            r.split_once('/').is_some_and(|(vault, path)| {
+                name(vault, b"-") && !path.is_empty() && path.bytes().all(|b| b.is_ascii_graphic() && b != b'}')
+            })
+        })
+    };
+    let truefoundry = |s: &str| {
+        s.strip_prefix("tfy-secret://").is_some_and(|r| {
+            let parts: Vec<&str> = r.split(':').collect();
+            parts.len() == 3 && parts.iter().all(|p| name(p, b"-"))
+        })
+    };
     v.is_empty()
-        || v.starts_with('$')
-        || v.contains("${{ env ")
-        || v.contains("{vault://")
-        || v.starts_with("os.environ/")
-        || v.contains("$env(")
-        || v.starts_with("tfy-secret://")
+        || v.strip_prefix('$').is_some_and(|n| name(n, &[]))
+        || v.strip_prefix("os.environ/").is_some_and(|n| name(n, &[]))
+        || v.strip_prefix("$env(").and_then(|r| r.strip_suffix(')')).is_some_and(|n| name(n, &[]))
+        || deck(v)
+        || kong_vault(v)
+        || truefoundry(v)
 }
 
 fn is_inline_secret(leaf: &Leaf) -> bool {
@@ -509,30 +576,101 @@ fn has_under(n: &Normalized, prefix: &str) -> bool {
 }
 
 /// The normalised forms as `path = value` lines, masked, as a unified diff.
+///
+/// Both forms are sorted by path, so the diff is a merge of two sorted lists: linear in their
+/// length whatever they hold (a general-purpose line diff is quadratic when the sides differ a lot).
 fn unified(ours: &Normalized, theirs: &Normalized, deployed_name: &str) -> String {
-    let lines = |n: &Normalized, other: &Normalized| -> String {
-        n.leaves
-            .iter()
-            .map(|(path, leaf)| {
-                let changed_secret = leaf.secret && other.leaves.get(path).is_none_or(|o| o.value != leaf.value);
-                let value = if changed_secret && !is_reference(&leaf.value) || is_inline_secret(leaf) {
-                    mask(&leaf.value)
-                } else {
-                    credentials::redact(&leaf.value)
-                };
-                format!("{} = {value}\n", credentials::redact(path))
-            })
-            .collect()
+    let line = |other: &Normalized, path: &str, leaf: &Leaf| -> String {
+        let changed_secret = leaf.secret && other.leaves.get(path).is_none_or(|o| o.value != leaf.value);
+        let value = if changed_secret && !is_reference(&leaf.value) || is_inline_secret(leaf) {
+            mask(&leaf.value)
+        } else {
+            credentials::redact(&leaf.value)
+        };
+        format!("{} = {value}", credentials::redact(path))
     };
-    let (old, new) = (lines(theirs, ours), lines(ours, theirs));
-    if old == new {
+    let mut ops: Vec<(char, String)> = Vec::new();
+    let (mut old, mut new) = (theirs.leaves.iter().peekable(), ours.leaves.iter().peekable());
+    loop {
+        match (old.peek(), new.peek()) {
+            (None, None) => break,
+            (Some((po, lo)), Some((pn, ln))) if po == pn => {
+                let (a, b) = (line(ours, po, lo), line(theirs, pn, ln));
+                if a == b {
+                    ops.push((' ', a));
+                } else {
+                    ops.push(('-', a));
+                    ops.push(('+', b));
+                }
+                old.next();
+                new.next();
+            }
+            (Some((po, lo)), Some((pn, _))) if po < pn => {
+                ops.push(('-', line(ours, po, lo)));
+                old.next();
+            }
+            (Some((po, lo)), None) => {
+                ops.push(('-', line(ours, po, lo)));
+                old.next();
+            }
+            (_, Some((pn, ln))) => {
+                ops.push(('+', line(theirs, pn, ln)));
+                new.next();
+            }
+        }
+    }
+    hunks(&ops, 2, deployed_name)
+}
+
+/// Unified-diff text of `ops` (`' '`, `-`, `+` lines) with `context` lines around each change.
+fn hunks(ops: &[(char, String)], context: usize, deployed_name: &str) -> String {
+    let changes: Vec<usize> = ops.iter().enumerate().filter(|(_, (op, _))| *op != ' ').map(|(i, _)| i).collect();
+    if changes.is_empty() {
         return String::new();
     }
-    similar::TextDiff::from_lines(&old, &new)
-        .unified_diff()
-        .context_radius(2)
-        .header(&format!("deployed: {deployed_name}"), "rendered: policy")
-        .to_string()
+    // Line numbers before each op, on each side.
+    let mut before = Vec::with_capacity(ops.len() + 1);
+    let (mut old_no, mut new_no) = (0usize, 0usize);
+    for (op, _) in ops {
+        before.push((old_no, new_no));
+        if *op != '+' {
+            old_no += 1;
+        }
+        if *op != '-' {
+            new_no += 1;
+        }
+    }
+    before.push((old_no, new_no));
+    let mut out = format!("--- deployed: {deployed_name}\n+++ rendered: policy\n");
+    let mut i = 0;
+    while i < changes.len() {
+        let first = changes[i];
+        let mut last = first;
+        while i + 1 < changes.len() && changes[i + 1] - last <= 2 * context + 1 {
+            i += 1;
+            last = changes[i];
+        }
+        i += 1;
+        let start = first.saturating_sub(context);
+        let end = (last + context + 1).min(ops.len());
+        let (old_start, new_start) = before[start];
+        let (old_end, new_end) = before[end];
+        let range = |from: usize, to: usize| {
+            let len = to - from;
+            if len == 1 {
+                format!("{}", from + 1)
+            } else {
+                format!("{},{len}", if len == 0 { from } else { from + 1 })
+            }
+        };
+        out.push_str(&format!("@@ -{} +{} @@\n", range(old_start, old_end), range(new_start, new_end)));
+        for (op, text) in &ops[start..end] {
+            out.push(*op);
+            out.push_str(text);
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// A JSON scalar as canonical text: integers without `.0`, strings JSON-quoted.
@@ -592,13 +730,34 @@ mod tests {
     }
 
     #[test]
-    fn references_are_not_secrets() {
-        for r in
-            ["\"os.environ/KEY\"", "\"$env(KEY)\"", "\"{vault://env/k}\"", "$gatectl_key", "\"tfy-secret://a:b:c\""]
-        {
+    fn exactly_a_reference_form_is_not_a_secret() {
+        for r in [
+            "\"os.environ/KEY\"",
+            "\"$env(KEY)\"",
+            "\"{vault://env/k}\"",
+            "\"{vault://hcv/path/to/key}\"",
+            "$gatectl_key",
+            "\"tfy-secret://a:b:c\"",
+            r#""${{ env \"DECK_K\" }}""#,
+            r#""${{ env \"DECK_K\" | printf \"%q\" }}""#,
+            r#""${{ env \"DECK_K\" | printf \"Bearer %s\" | printf \"%q\" }}""#,
+            "\"\"",
+        ] {
             assert!(is_reference(r), "{r}");
         }
-        assert!(!is_reference("\"plain\""));
+        // Only exactly: a value that merely starts like a reference is a value.
+        for v in [
+            "\"plain\"",
+            "\"$hunter2 is my key\"",
+            "\"x {vault://env/k} hunter2\"",
+            "\"{vault://env/k}hunter2\"",
+            "\"os.environ/KEY hunter2\"",
+            r#""${{ env \"DECK_K\" }} hunter2""#,
+            "\"tfy-secret://a:b:c:hunter2\"",
+            "$",
+        ] {
+            assert!(!is_reference(v), "{v}");
+        }
     }
 
     #[test]

@@ -15,6 +15,10 @@ pub const FILE: &str = "policy.conf";
 
 pub const LAYOUT: Layout = Layout { files: &[FILE], normalize, identify: |_, _| FILE };
 
+/// Blocks nested deeper than this are refused (nginx's own configs are a few levels deep);
+/// it bounds the recursion of everything that walks the tree.
+pub const MAX_DEPTH: usize = 64;
+
 /// The line `nginx -T` prints before each file it read: `# configuration file PATH:`.
 const DUMP_MARKER: &str = "# configuration file ";
 
@@ -95,6 +99,15 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Directive>, DiffError> {
             Token::Semicolon => {
                 let name = words.remove(0);
                 current.push(Directive { name, args: std::mem::take(&mut words), block: None });
+            }
+            Token::Open if stack.len() >= MAX_DEPTH => {
+                return Err(DiffError::at_offset(
+                    path,
+                    text,
+                    offset,
+                    "nginx",
+                    format!("blocks nested deeper than {MAX_DEPTH} levels"),
+                ))
             }
             Token::Open => {
                 let name = words.remove(0);
@@ -236,6 +249,7 @@ fn flatten(directives: &[Directive], prefix: &str, out: &mut Normalized) {
     let at = |name: &str| if prefix.is_empty() { name.to_string() } else { format!("{prefix} {name}") };
     // Repeated directives without a key: one leaf of values in order.
     let mut grouped: Vec<(String, Vec<String>)> = Vec::new();
+    let mut group_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for d in directives {
         if let Some(block) = &d.block {
             let path = at(&block_name(d));
@@ -262,9 +276,12 @@ fn flatten(directives: &[Directive], prefix: &str, out: &mut Normalized) {
         } else {
             let group = if matches!(name, "allow" | "deny") { "allow|deny" } else { name };
             let value = if group == "allow|deny" { format!("{name} {}", words(&d.args)) } else { words(&d.args) };
-            match grouped.iter_mut().find(|(g, _)| g == group) {
-                Some((_, values)) => values.push(value),
-                None => grouped.push((group.to_string(), vec![value])),
+            match group_of.get(group) {
+                Some(&i) => grouped[i].1.push(value),
+                None => {
+                    group_of.insert(group.to_string(), grouped.len());
+                    grouped.push((group.to_string(), vec![value]));
+                }
             }
         }
     }
@@ -273,13 +290,31 @@ fn flatten(directives: &[Directive], prefix: &str, out: &mut Normalized) {
     }
 }
 
-/// `map`/`geo` entries: one leaf per source value. A map keyed by a credential header is
-/// keyed by its result instead, so no key ends up in a path.
+/// Request headers that carry no credential; a map keyed on any other request header, cookie
+/// or query argument is a key map (that is how nginx authenticates keys, whatever the header).
+const PLAIN_HEADERS: &[&str] = &[
+    "$http_anthropic_version",
+    "$http_anthropic_beta",
+    "$http_anthropic_client_version",
+    "$http_content_type",
+    "$http_accept",
+    "$http_user_agent",
+    "$http_host",
+    "$http_origin",
+    "$http_upgrade",
+];
+
+/// Whether a `map`'s source variable may carry a credential (a request header, cookie or
+/// query argument that is not a [`PLAIN_HEADERS`] one).
+fn keyed_on_credential(source: &str) -> bool {
+    let s = source.to_ascii_lowercase();
+    ["$http_", "$cookie_", "$arg_"].iter().any(|p| s.starts_with(p)) && !PLAIN_HEADERS.contains(&s.as_str())
+}
+
+/// `map`/`geo` entries: one leaf per source value. A map keyed on what may carry a credential
+/// is keyed by its result instead, its sources secret by position: no key ends up in a path.
 fn entries(d: &Directive, block: &[Directive], path: &str, out: &mut Normalized) {
-    let by_credential = d.args.first().is_some_and(|source| {
-        let s = source.to_ascii_lowercase();
-        s.starts_with("$http_") && CREDENTIAL_HEADERS.iter().any(|h| s == format!("$http_{}", h.replace('-', "_")))
-    });
+    let by_credential = d.name == "map" && d.args.first().is_some_and(|source| keyed_on_credential(source));
     for entry in block {
         let mut all = vec![entry.name.clone()];
         all.extend(entry.args.iter().cloned());
@@ -334,6 +369,25 @@ mod tests {
         let n = normalize(&files).unwrap();
         assert!(n.leaves.keys().all(|p| !p.contains("sk-secret")), "{:?}", n.leaves.keys());
         assert!(n.leaves.get("map[$http_x_api_key $c] [alice]").is_some_and(|l| l.secret));
+    }
+
+    #[test]
+    fn maps_on_any_request_header_are_key_maps_whatever_the_keys_look_like() {
+        let files = Files::from([(
+            FILE.to_string(),
+            "map $http_x_gateway_key $c { default \"\"; plainword1234 alice; }\nmap $http_anthropic_version $v { \"\" 2023-06-01; }".to_string(),
+        )]);
+        let n = normalize(&files).unwrap();
+        assert!(n.leaves.keys().all(|p| !p.contains("plainword")), "{:?}", n.leaves.keys());
+        assert!(n.leaves.get("map[$http_x_gateway_key $c] [alice]").is_some_and(|l| l.secret));
+        assert!(n.leaves.get("map[$http_anthropic_version $v] [\"\"]").is_some_and(|l| !l.secret));
+    }
+
+    #[test]
+    fn nesting_is_bounded_with_a_located_error() {
+        let text = "a {".repeat(100_000) + &"}".repeat(100_000);
+        let err = parse("f", &text).unwrap_err();
+        assert!(err.to_string().contains("nested deeper than 64"), "{err}");
     }
 
     #[test]

@@ -39,8 +39,14 @@ impl Shape {
                 if entries.is_empty() {
                     out.insert(path.clone(), "{}".into(), false);
                 }
+                // A header carrying a credential, as `{x-api-key: V}` or `{name: x-api-key, value: V}`.
+                let credential_header = |v: &Value| v.as_str().is_some_and(is_credential_header);
+                let names_credential = ["name", "header"].iter().any(|k| map.get(*k).is_some_and(credential_header));
                 for (key, child) in entries {
-                    let child_secret = secret || self.secrets.contains(&key.to_ascii_lowercase().as_str());
+                    let child_secret = secret
+                        || self.secrets.contains(&key.to_ascii_lowercase().as_str())
+                        || is_credential_header(key)
+                        || (key == "value" && names_credential);
                     self.walk(child, join(&path, key), key, child_secret, out);
                 }
             }
@@ -79,6 +85,10 @@ impl Shape {
             scalar => out.insert(path, canonical_scalar(scalar), secret),
         }
     }
+}
+
+fn is_credential_header(name: &str) -> bool {
+    crate::policy::positions::CREDENTIAL_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
 }
 
 /// An identity as text: a string as it is; an object by its `name`, `username` or `id`.
@@ -179,6 +189,17 @@ mod tests {
         let l = leaves(&json!({"creds": {"key": "v"}, "/v1/messages": 1}));
         assert!(l.contains(&("creds.key".into(), "\"v\"".into(), true)));
         assert!(l.iter().any(|(p, ..)| p == "[\"/v1/messages\"]"));
+    }
+
+    #[test]
+    fn values_of_credential_headers_are_secret_by_position() {
+        let l = leaves(&json!({"extra_headers": {"X-Api-Key": "v1", "x-team": "t"},
+            "set": [{"name": "authorization", "value": "v2"}, {"name": "x-team", "value": "t"}]}));
+        let secret = |p: &str| l.iter().find(|(q, ..)| q == p).map(|(_, _, s)| *s);
+        assert_eq!(secret("extra_headers.X-Api-Key"), Some(true));
+        assert_eq!(secret("extra_headers.x-team"), Some(false));
+        assert_eq!(secret("set[0].value"), Some(true));
+        assert_eq!(secret("set[1].value"), Some(false));
     }
 
     #[test]

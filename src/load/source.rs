@@ -33,13 +33,33 @@ pub struct Source {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Byte offset of every [`CHECKPOINT`]th character (empty for ASCII text, where the two agree).
+    checkpoints: Vec<usize>,
 }
+
+/// Characters between two checkpoints: a character index is turned into a byte offset in at
+/// most this many steps, whatever the length of its line.
+const CHECKPOINT: usize = 256;
 
 impl Source {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Source> {
         let text = text.into();
         let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        Arc::new(Source { name: name.into(), text, line_starts })
+        let checkpoints = if text.is_ascii() {
+            Vec::new()
+        } else {
+            text.char_indices().step_by(CHECKPOINT).map(|(i, _)| i).collect()
+        };
+        Arc::new(Source { name: name.into(), text, line_starts, checkpoints })
+    }
+
+    /// Byte offset of the character at `index` (in characters from the start), clamped to the text.
+    pub fn offset_of_char(&self, index: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return index.min(self.text.len());
+        }
+        let Some(&start) = self.checkpoints.get(index / CHECKPOINT) else { return self.text.len() };
+        self.text[start..].char_indices().nth(index % CHECKPOINT).map_or(self.text.len(), |(i, _)| start + i)
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset.
@@ -47,8 +67,20 @@ impl Source {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let col = self.text.get(start..offset).map_or(offset - start, |s| s.chars().count());
+        let col = self.char_index(offset).saturating_sub(self.char_index(start));
         (line + 1, col + 1)
+    }
+
+    /// How many characters come before a byte offset: bounded work per call (checkpoints), so
+    /// locating many findings on one long line stays linear.
+    fn char_index(&self, offset: usize) -> usize {
+        if self.checkpoints.is_empty() {
+            return offset;
+        }
+        let checkpoint = self.checkpoints.partition_point(|&c| c <= offset).saturating_sub(1);
+        let from = self.checkpoints[checkpoint];
+        let counted = self.text.get(from..offset).map_or(offset - from, |s| s.chars().count());
+        checkpoint * CHECKPOINT + counted
     }
 
     /// Byte offset of a 1-based line and 0-based character column, clamped to the text.
@@ -63,7 +95,9 @@ impl Source {
 
     /// Span of the rest of the line from `offset` (without the newline).
     pub fn rest_of_line(&self, offset: usize) -> Span {
-        let end = self.text[offset..].find('\n').map_or(self.text.len(), |i| offset + i);
+        let offset = offset.min(self.text.len());
+        let next = self.line_starts.partition_point(|&s| s <= offset);
+        let end = self.line_starts.get(next).map_or(self.text.len(), |&s| s - 1);
         Span::new(offset, end)
     }
 
@@ -96,6 +130,16 @@ mod tests {
         assert_eq!(src.line_col(x), (2, 5));
         assert_eq!(src.offset_of(2, 4), x);
         assert_eq!(src.line(2), "bé: x");
+    }
+
+    #[test]
+    fn character_indexes_become_byte_offsets_on_long_lines() {
+        let text = "é".repeat(1000) + "x";
+        let src = Source::new("t", text.clone());
+        assert_eq!(src.offset_of_char(1000), text.len() - 1);
+        assert_eq!(src.offset_of_char(257), 514);
+        assert_eq!(src.offset_of_char(5000), text.len());
+        assert_eq!(Source::new("t", "abc").offset_of_char(2), 2);
     }
 
     #[test]

@@ -118,7 +118,7 @@ impl Node {
 
 enum Frame {
     Seq { start: Span, anchor: usize, items: Vec<Node> },
-    Map { start: Span, anchor: usize, entries: Vec<Entry>, key: Option<(String, Span)> },
+    Map { start: Span, anchor: usize, entries: Vec<Entry>, key: Option<(String, Span)>, seen: HashMap<String, usize> },
 }
 
 struct Builder<'s> {
@@ -147,7 +147,9 @@ pub fn parse(source: &Source) -> Result<Node, YamlError> {
 
 impl Builder<'_> {
     fn span(&self, span: saphyr_parser::Span) -> Span {
-        let offset = |m: saphyr_parser::Marker| self.source.offset_of(m.line(), m.col());
+        // By character index: constant work per event, however long the line (a policy may be
+        // one line of flow-style YAML).
+        let offset = |m: saphyr_parser::Marker| self.source.offset_of_char(m.index());
         Span::new(offset(span.start), offset(span.end))
     }
 
@@ -211,9 +213,8 @@ impl Builder<'_> {
                 self.complete(node, 0)
             }
             Event::SequenceStart(anchor, _) => self.push(Frame::Seq { start: span, anchor, items: Vec::new() }, span),
-            Event::MappingStart(anchor, _) => {
-                self.push(Frame::Map { start: span, anchor, entries: Vec::new(), key: None }, span)
-            }
+            Event::MappingStart(anchor, _) => self
+                .push(Frame::Map { start: span, anchor, entries: Vec::new(), key: None, seen: HashMap::new() }, span),
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor) = match self.stack.pop() {
                     Some(Frame::Seq { start, anchor, items }) => {
@@ -258,7 +259,7 @@ impl Builder<'_> {
                 items.push(node);
                 Ok(())
             }
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Map { entries, key, seen, .. }) => match key.take() {
                 Some((key, key_span)) => {
                     entries.push(Entry { key, key_span, value: node });
                     Ok(())
@@ -278,8 +279,9 @@ impl Builder<'_> {
                             ));
                         }
                     };
-                    if let Some(first) = entries.iter().find(|e| e.key == name) {
-                        let first_span = first.key_span;
+                    // A set beside the entries: a mapping with 150,000 keys stays linear.
+                    if let Some(&first) = seen.get(&name) {
+                        let first_span = entries[first].key_span;
                         return Err(YamlError {
                             message: format!("duplicate key `{name}`"),
                             span: node.span,
@@ -287,6 +289,7 @@ impl Builder<'_> {
                             related: Some((first_span, "first defined here".into())),
                         });
                     }
+                    seen.insert(name.clone(), entries.len());
                     *key = Some((name, node.span));
                     Ok(())
                 }

@@ -45,17 +45,29 @@ pub struct SecretScalar {
 
 /// Whether `path` is a confidential field; `key_header` is the policy's `auth.api_key.header`.
 pub fn is_credential_position(path: &Path, key_header: &str) -> bool {
-    let segments = path.segments();
-    let shape: String = segments
-        .iter()
-        .enumerate()
-        .map(|(i, s)| match s {
-            Segment::Key(k) if i == 0 => k.clone(),
-            Segment::Key(k) => format!(".{k}"),
-            Segment::Index(_) => "[]".into(),
-        })
-        .collect();
-    if CONFIDENTIAL_FIELDS.contains(&shape.as_str()) {
+    at_credential_position(path.segments(), key_header)
+}
+
+fn at_credential_position(segments: &[Segment], key_header: &str) -> bool {
+    let matches = |field: &str| {
+        let mut parts = field.split('.');
+        let mut i = 0;
+        for part in parts.by_ref() {
+            let (key, index) = part.strip_suffix("[]").map_or((part, false), |k| (k, true));
+            if !matches!(segments.get(i), Some(Segment::Key(k)) if k == key) {
+                return false;
+            }
+            i += 1;
+            if index {
+                if !matches!(segments.get(i), Some(Segment::Index(_))) {
+                    return false;
+                }
+                i += 1;
+            }
+        }
+        i == segments.len()
+    };
+    if CONFIDENTIAL_FIELDS.iter().any(|f| matches(f)) {
         return true;
     }
     match segments {
@@ -76,48 +88,67 @@ pub fn secret_scalars(doc: &Node) -> Vec<SecretScalar> {
         .unwrap_or("authorization")
         .to_string();
     let mut found = Vec::new();
-    // Iterative: the tree is bounded in depth, but no walk here needs the stack.
-    let mut pending: Vec<(&Node, Path)> = vec![(doc, Path::root())];
-    while let Some((node, path)) = pending.pop() {
-        match &node.kind {
-            NodeKind::Map(entries) => {
-                for entry in entries.iter().rev() {
-                    if credentials::looks_like_credential(&entry.key) {
-                        found.push(SecretScalar {
-                            span: entry.key_span,
-                            path: path.clone(),
-                            is_key: true,
-                            value: entry.key.clone(),
-                            why: Why::Pattern,
-                        });
-                    }
-                    pending.push((&entry.value, path.key(entry.key.as_str())));
+    walk(doc, &mut Vec::new(), &key_header, &mut found);
+    found
+}
+
+/// Depth-first, in document order; the tree's depth is bounded by the loader
+/// ([`crate::load::yaml::MAX_DEPTH`]). A path is built only for what is found.
+fn walk(node: &Node, path: &mut Vec<Segment>, key_header: &str, found: &mut Vec<SecretScalar>) {
+    let here = |path: &[Segment]| {
+        path.iter().fold(Path::root(), |p, s| match s {
+            Segment::Key(k) => p.key(k.as_str()),
+            Segment::Index(i) => p.index(*i),
+        })
+    };
+    match &node.kind {
+        NodeKind::Map(entries) => {
+            for entry in entries {
+                if credentials::looks_like_credential(&entry.key) {
+                    let value = entry.key.clone();
+                    found.push(SecretScalar {
+                        span: entry.key_span,
+                        path: here(path),
+                        is_key: true,
+                        value,
+                        why: Why::Pattern,
+                    });
                 }
-            }
-            NodeKind::Seq(items) => {
-                pending.extend(items.iter().enumerate().rev().map(|(i, item)| (item, path.index(i))));
-            }
-            scalar => {
-                let value = match scalar {
-                    NodeKind::Str(s) => s.clone(),
-                    NodeKind::Int(i) => i.to_string(),
-                    NodeKind::Float(f) => f.to_string(),
-                    NodeKind::Bool(b) => b.to_string(),
-                    _ => continue,
-                };
-                let why = if is_credential_position(&path, &key_header) && !is_reference(&value) {
-                    Why::Position
-                } else if credentials::looks_like_credential(&value) {
-                    Why::Pattern
-                } else {
-                    continue;
-                };
-                found.push(SecretScalar { span: node.span, path, is_key: false, value, why });
+                path.push(Segment::Key(entry.key.clone()));
+                walk(&entry.value, path, key_header, found);
+                path.pop();
             }
         }
+        NodeKind::Seq(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(Segment::Index(i));
+                walk(item, path, key_header, found);
+                path.pop();
+            }
+        }
+        scalar => {
+            let text = match scalar {
+                NodeKind::Str(s) => std::borrow::Cow::Borrowed(s.as_str()),
+                NodeKind::Int(i) => std::borrow::Cow::Owned(i.to_string()),
+                NodeKind::Float(f) => std::borrow::Cow::Owned(f.to_string()),
+                _ => return,
+            };
+            let why = if at_credential_position(path, key_header) && !is_reference(&text) {
+                Why::Position
+            } else if credentials::looks_like_credential(&text) {
+                Why::Pattern
+            } else {
+                return;
+            };
+            found.push(SecretScalar {
+                span: node.span,
+                path: here(path),
+                is_key: false,
+                value: text.into_owned(),
+                why,
+            });
+        }
     }
-    found.sort_by_key(|s| s.span.start);
-    found
 }
 
 /// Exactly a reference gatectl knows (a credential position may show it).

@@ -12,19 +12,36 @@ pub struct Templates {
     env: Environment<'static>,
 }
 
+/// Why `--templates DIR` cannot be used (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("--templates {dir}: {reason}")]
+    Folder { dir: String, reason: String },
+    #[error(transparent)]
+    Unreadable(#[from] crate::load::ReadError),
+    #[error("template {name}: {source}")]
+    Invalid { name: String, source: minijinja::Error },
+}
+
 impl Templates {
     /// The shipped templates, with any file of the same path in `overrides` taking precedence.
-    pub fn load(overrides: Option<&Path>) -> Result<Templates, std::io::Error> {
+    /// The folder must exist, and every `*.j2` in it must override a shipped template (a
+    /// misspelt override would otherwise be ignored without a word).
+    pub fn load(overrides: Option<&Path>) -> Result<Templates, TemplateError> {
         let mut env = environment();
         env.add_filter("nginx", nginx_string);
         env.add_filter("nginx_key", nginx_map_key);
-        let embedded = super::Target::ALL.iter().flat_map(|t| t.templates().iter());
+        let embedded: Vec<&(&str, &str)> = super::Target::ALL.iter().flat_map(|t| t.templates().iter()).collect();
+        if let Some(dir) = overrides {
+            check_overrides(dir, &embedded)?;
+        }
         for (name, source) in embedded {
-            let source = match overrides.map(|dir| dir.join(name)).filter(|p| p.is_file()) {
-                Some(path) => std::fs::read_to_string(path)?,
+            let source = match overrides.map(|dir| dir.join(name)).filter(|p| p.exists()) {
+                Some(path) => crate::load::read_text(&path)?,
                 None => (*source).to_string(),
             };
-            env.add_template_owned(*name, source).map_err(std::io::Error::other)?;
+            env.add_template_owned(*name, source)
+                .map_err(|source| TemplateError::Invalid { name: name.to_string(), source })?;
         }
         Ok(Templates { env })
     }
@@ -48,6 +65,35 @@ pub fn environment() -> Environment<'static> {
         .expect("the default delimiters are valid");
     env.set_syntax(syntax);
     env
+}
+
+/// The override folder exists, and each `*.j2` under it has a shipped template's path.
+fn check_overrides(dir: &Path, embedded: &[&(&str, &str)]) -> Result<(), TemplateError> {
+    let folder = |reason: String| TemplateError::Folder { dir: dir.display().to_string(), reason };
+    if !dir.is_dir() {
+        return Err(folder("no such folder".into()));
+    }
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = std::fs::read_dir(&current).map_err(|e| folder(e.to_string()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            // Not through symbolic links: a link to a parent folder would never end.
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                pending.push(path);
+                continue;
+            }
+            let relative = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            if relative.ends_with(".j2") && !embedded.iter().any(|(name, _)| *name == relative) {
+                let names: Vec<&str> = embedded.iter().map(|(name, _)| *name).collect();
+                return Err(folder(format!(
+                    "`{relative}` overrides no template; the templates are {}",
+                    names.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Quotes a value as an nginx string: double quotes, with `"` and `\` escaped.

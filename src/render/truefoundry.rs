@@ -203,7 +203,7 @@ fn virtual_account(policy: &Policy, target: &TruefoundryTarget, consumer: &Consu
                 &format!(
                     "TrueFoundry rotates a token at most every {MIN_ROTATION_DAYS} days, and the old one stays valid \
                      for warn_before_days: max_key_age_days must be at least {}",
-                    MIN_ROTATION_DAYS + grace
+                    MIN_ROTATION_DAYS.saturating_add(grace)
                 ),
             ));
         }

@@ -60,6 +60,24 @@ impl Diagnostic for Shown<'_> {
     }
 }
 
+/// Lines longer than this get no snippet: the finding is one `file:line:column` line instead.
+/// (A one-line policy of megabytes would be printed once per finding, and miette cannot pad
+/// past 65,535 columns.)
+const MAX_SNIPPET_LINE: usize = 1000;
+
+/// Whether every line the snippet of `finding` would show (its spans and a line of context
+/// around them) is short enough to print.
+fn snippet_fits(finding: &Finding) -> bool {
+    let source = &finding.source;
+    let spans = std::iter::once(finding.span)
+        .chain(finding.related.iter().filter(|r| Arc::ptr_eq(&r.source, source)).map(|r| r.span));
+    spans.into_iter().all(|span| {
+        let first = source.line_col(span.start).0.saturating_sub(1).max(1);
+        let last = (source.line_col(span.end).0 + 1).min(source.line_count());
+        (first..=last).all(|line| source.line(line).len() <= MAX_SNIPPET_LINE)
+    })
+}
+
 /// A source's text with every credential masked in place (offsets kept): patterns, and the
 /// scalars lint found in credential positions or written with escapes.
 fn masked_text(report: &Report, source: &Arc<crate::load::Source>) -> String {
@@ -82,7 +100,8 @@ pub fn render(report: &Report, style: &Style) -> String {
     let mut masked: HashMap<*const crate::load::Source, Arc<String>> = HashMap::new();
     let mut out = String::new();
     for finding in report.findings.iter().filter(|f| f.is_active()) {
-        let source = (!finding.source.text.is_empty()).then(|| {
+        let snippet = !finding.source.text.is_empty() && snippet_fits(finding);
+        let source = snippet.then(|| {
             let text = masked
                 .entry(Arc::as_ptr(&finding.source))
                 .or_insert_with(|| Arc::new(masked_text(report, &finding.source)));

@@ -124,7 +124,10 @@ fn expiring(cx: &Context) -> Vec<Violation> {
     issued_keys(cx)
         .filter(|&(_, _, _, age)| age > warn_from && age <= max)
         .map(|(i, c, issued, age)| {
-            let due = issued + Days::new(u64::from(rotation.max_key_age_days));
+            // Checked: a schema-valid period can reach past the last date chrono knows.
+            let due = issued
+                .checked_add_days(Days::new(u64::from(rotation.max_key_age_days)))
+                .map_or_else(|| "a date past the calendar's end".to_string(), |d| d.to_string());
             let left = match max - age {
                 0 => "today".to_string(),
                 1 => "in 1 day".to_string(),
@@ -188,6 +191,22 @@ mod tests {
     fn warn_before_days_widens_the_window() {
         let yaml = base_with("warn_before_days: 7", "warn_before_days: 30");
         assert_eq!(lines(&run_with("rotation-key-expiring", &yaml, &on("2026-12-10"))), vec![28, 33]);
+    }
+
+    #[test]
+    fn huge_periods_do_not_overflow_the_calendar() {
+        let yaml = base_with(
+            "max_key_age_days: 90\n  warn_before_days: 7",
+            "max_key_age_days: 4000000000\n  warn_before_days: 4000000000",
+        );
+        let found = run_with("rotation-key-expiring", &yaml, &on("2026-12-25"));
+        assert_eq!(found.len(), 2);
+        assert!(
+            found.iter().all(|f| f.message.contains("past the calendar's end")),
+            "{:?}",
+            found.iter().map(|f| &f.message).collect::<Vec<_>>()
+        );
+        assert!(run_with("rotation-key-expired", &yaml, &on("2026-12-25")).is_empty());
     }
 
     #[test]

@@ -121,7 +121,8 @@ fn check(source: &Source, doc: Option<&Node>) -> Vec<Violation> {
 /// Credentials in the raw text, placed in the document where it parsed.
 fn in_text(source: &Source, doc: Option<&Node>, raw: &[credentials::Credential]) -> Vec<Violation> {
     let text = &source.text;
-    let places = doc.map(places);
+    // Only when there is something to place: the walk allocates a path per scalar.
+    let places = doc.filter(|_| !raw.is_empty()).map(places);
     raw.iter()
         .map(|cred| {
             let redacted = credentials::redact(&text[cred.range.clone()]);

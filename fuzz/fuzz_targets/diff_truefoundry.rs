@@ -1,0 +1,2 @@
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| gatectl_fuzz::diff(gatectl::render::Target::Truefoundry, data));
