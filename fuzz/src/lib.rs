@@ -65,11 +65,7 @@ pub fn diff(target: Target, data: &[u8]) {
         gatectl::report::diff::DiffFormat::Json,
         gatectl::report::diff::DiffFormat::Markdown,
     ] {
-        let out = gatectl::report::diff::render(
-            std::slice::from_ref(&result),
-            format,
-            &gatectl::report::Style { color: false },
-        );
+        let out = gatectl::report::diff::render(&[(None, &result)], format, &gatectl::report::Style { color: false });
         let _ = gatectl::sink::mask(&out);
     }
 }
