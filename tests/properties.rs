@@ -4,13 +4,16 @@
 //! holds no canary. The generator and the checks are `tests/support/generated.rs`, which the
 //! structured fuzz target (`fuzz/fuzz_targets/render.rs`) runs too; here proptest drives it.
 
-use proptest::test_runner::{Config, TestCaseError, TestRunner};
+use proptest::test_runner::{Config, TestCaseError, TestRng, TestRunner};
 
 use crate::generated;
 
 #[test]
 fn every_render_of_an_arbitrary_policy_parses_keeps_its_structure_and_leaks_nothing() {
-    let mut runner = TestRunner::new(Config { cases: 200, failure_persistence: None, ..Config::default() });
+    // A fixed seed: the same 200 policies every run, so the floor below cannot fail by chance
+    // (the fuzz target is where new inputs are searched for).
+    let config = Config { cases: 200, failure_persistence: None, ..Config::default() };
+    let mut runner = TestRunner::new_with_rng(config.clone(), TestRng::deterministic_rng(config.rng_algorithm));
     let rendered = std::sync::atomic::AtomicUsize::new(0);
     let strategy = proptest::collection::vec(proptest::num::u8::ANY, 256..4096);
     let result = runner.run(&strategy, |bytes| {
