@@ -9,7 +9,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::test::{fixture, venv_tool, Test, TODAY};
+use crate::test::{files_in, fixture, venv_tool, Test, TODAY};
 
 const TARGETS: &[&str] = &["kong", "zuplo", "truefoundry", "litellm", "nginx"];
 
@@ -41,21 +41,6 @@ fn policy_without_added_headers(value: &str) -> String {
     policy(value).replace(&format!("  add:\n    x-test: {}\n", serde_json::to_string(value).unwrap()), "")
 }
 
-/// Every file under `dir`, sorted.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
-}
-
 /// Renders `text` for `target`; `None` when the target refuses it (after checking it wrote nothing).
 fn render(text: &str, target: &str) -> Option<(Test, PathBuf)> {
     let test =
@@ -75,7 +60,7 @@ fn render(text: &str, target: &str) -> Option<(Test, PathBuf)> {
 /// The shapes of a rendered folder's files, by file name, as each target's parser sees them.
 fn shapes(dir: &Path, python: &Path, crossplane: &Path) -> Value {
     let mut all = serde_json::Map::new();
-    for file in files(dir) {
+    for file in files_in(dir) {
         let is_nginx = file.extension().is_some_and(|e| e == "conf") && !file.ends_with("kong.conf");
         let python = if is_nginx { crossplane } else { python };
         let run =
@@ -93,7 +78,7 @@ fn shapes(dir: &Path, python: &Path, crossplane: &Path) -> Value {
 fn arrives_intact(dir: &Path, value: &str, python: &Path) -> bool {
     let script = "import json,sys,yaml\nout=[]\ndef walk(v):\n    if isinstance(v,dict):\n        [walk(x) for x in v.values()]\n    elif isinstance(v,list):\n        [walk(x) for x in v]\n    elif isinstance(v,str):\n        out.append(v)\nfor p in sys.argv[1:]:\n    t=open(p).read()\n    walk(list(yaml.safe_load_all(t)) if p.endswith('.yaml') else json.loads(t))\nprint(json.dumps(out))";
     let structured: Vec<PathBuf> =
-        files(dir).into_iter().filter(|f| f.extension().is_some_and(|e| e == "yaml" || e == "json")).collect();
+        files_in(dir).into_iter().filter(|f| f.extension().is_some_and(|e| e == "yaml" || e == "json")).collect();
     let run = Command::new(python).arg("-c").arg(script).args(&structured).output().unwrap();
     assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
     let strings: Vec<String> = serde_json::from_slice(&run.stdout).unwrap();

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::test::{base_with, fixture, repo, Outcome, Test, TODAY};
+use crate::test::{base_with, files_in, fixture, repo, Outcome, Test, TODAY};
 
 /// Looks like a credential: masked by pattern.
 const PATTERN: &str = "sk-ant-api03-Q7v9Xc2Lp4Rt8Wz1Ks6Nd3Hg5Jb0YmFa";
@@ -34,20 +34,6 @@ fn no_canary(what: &str, out: &Outcome) {
 
 fn render_args<'a>(policy: &'a str, target: &'a str) -> Vec<&'a str> {
     vec!["render", policy, "-t", target, "--out", "out", "--today", TODAY]
-}
-
-/// Every file under `dir`.
-fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(files(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 // --- 1. Credentials that detection misses --------------------------------------------------
@@ -411,7 +397,7 @@ fn class7_a_folder_gatectl_did_not_write_is_never_replaced() {
 
 /// The provenance digests of every rendered file in `out` (one render wrote all of them iff one).
 fn digests(out: &Path) -> std::collections::BTreeSet<String> {
-    files(out)
+    files_in(out)
         .iter()
         .filter_map(|f| std::fs::read_to_string(f).ok())
         .filter_map(|t| t.split("sha256 ").nth(1).map(|s| s.chars().take(64).collect::<String>()))
@@ -454,7 +440,7 @@ fn class7_a_render_killed_at_any_moment_leaves_the_old_layout_or_the_new_one() {
         let now = digests(&out);
         assert_eq!(now.len(), 1, "round {round}: a mixed layout: {now:?}");
         seen.extend(now);
-        assert!(files(&out).iter().any(|f| f.ends_with(".gatectl-manifest")));
+        assert!(files_in(&out).iter().any(|f| f.ends_with(".gatectl-manifest")));
     }
     // The next run completes and leaves nothing beside the layout.
     assert!(render("b.yaml").wait().unwrap().success());
@@ -710,7 +696,7 @@ fn no_command_prints_or_renders_a_canary_in_any_format() {
         let out = outcome(out);
         no_canary(&format!("gatectl {}", row.args.join(" ")), &out);
         if let Some(written) = row.written {
-            for file in files(&root.join(written)) {
+            for file in files_in(&root.join(written)) {
                 let text = std::fs::read_to_string(&file).unwrap();
                 assert!(betrays(&text).is_none(), "{} holds a canary", file.display());
             }

@@ -56,10 +56,7 @@ fn golden_files_match() {
     for name in EXAMPLES {
         let test = Test::new();
         let dir = render(&test, &example(name));
-        let mut names: Vec<String> =
-            walk(&dir).into_iter().map(|p| p.strip_prefix(&dir).unwrap().display().to_string()).collect();
-        names.sort();
-        assert_eq!(names, FILES, "{name}");
+        assert_eq!(crate::test::files_under(&dir), FILES, "{name}");
         for file in FILES {
             let text = read(&dir, file);
             let golden = repo().join("tests/golden/zuplo").join(name).join(file);
@@ -81,19 +78,6 @@ fn golden_files_match() {
             assert_eq!(read(&dir, file), read(&dir2, file), "{name}/{file} is not byte-stable");
         }
     }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 #[test]

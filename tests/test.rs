@@ -241,22 +241,27 @@ pub fn venv_tool(name: &str, env_var: &str, venv: &str, program: &str) -> Option
     tool(name, &[path])
 }
 
-/// Every file below `dir`, as paths relative to it, sorted (none when `dir` does not exist).
-pub fn files_under(dir: &std::path::Path) -> Vec<String> {
-    fn walk(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
+/// Every file below `dir`, sorted (none when `dir` does not exist).
+pub fn files_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             let path = entry.path();
             if path.is_dir() {
-                walk(root, &path, out);
+                walk(&path, out);
             } else {
-                out.push(path.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+                out.push(path);
             }
         }
     }
     let mut out = Vec::new();
-    walk(dir, dir, &mut out);
+    walk(dir, &mut out);
     out.sort();
     out
+}
+
+/// Every file below `dir`, as paths relative to it, sorted (none when `dir` does not exist).
+pub fn files_under(dir: &std::path::Path) -> Vec<String> {
+    files_in(dir).iter().map(|path| path.strip_prefix(dir).unwrap().to_string_lossy().into_owned()).collect()
 }
 
 /// Asserts the folder `rendered` holds exactly the files of the golden folder `golden`, byte for
