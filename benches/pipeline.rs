@@ -97,22 +97,60 @@ fn bench(c: &mut Criterion) {
     group.finish();
 
     let templates = Templates::load(None).expect("embedded templates load");
+    let large_50k = many_consumers(50_000);
     let mut group = c.benchmark_group("render_all");
-    group.sample_size(20).measurement_time(Duration::from_secs(8));
-    group.bench_function("10k_consumers", |b| {
-        b.iter(|| {
-            let report = check::lint_sources(vec![Source::new("many-consumers.yaml", large.as_str())], &options);
-            let loaded = &report.policies[0];
-            let provenance = Provenance::new(&loaded.policy.name.0, &loaded.source.text);
-            let cx = Context { policy: &loaded.policy, provenance: &provenance, templates: &templates };
-            for target in Target::ALL {
-                black_box(target.render(&cx).expect("renders"));
-            }
+    for (id, text, samples) in [("10k_consumers", large.as_str(), 20), ("50k_consumers", large_50k.as_str(), 10)] {
+        group.sample_size(samples).measurement_time(Duration::from_secs(8));
+        group.bench_function(id, |b| {
+            b.iter(|| {
+                let report = check::lint_sources(vec![Source::new("many-consumers.yaml", text)], &options);
+                let loaded = &report.policies[0];
+                let provenance = Provenance::new(&loaded.policy.name.0, &loaded.source.text);
+                let cx = Context { policy: &loaded.policy, provenance: &provenance, templates: &templates };
+                for rendered in gatectl::render::render_each(&cx, &Target::ALL) {
+                    black_box(rendered.expect("renders"));
+                }
+            });
         });
-    });
+    }
     group.finish();
 
-    // diff: the 10k-consumer Kong render against a deployed copy with one limit changed.
+    let mut group = c.benchmark_group("diff");
+    // Every target of the 10k and 50k policies against its own render (no drift): both sides
+    // parsed, normalised and compared, as `gatectl diff -t all` does after its render.
+    for (id, text, samples) in
+        [("all_10k_consumers", large.as_str(), 20), ("all_50k_consumers", large_50k.as_str(), 10)]
+    {
+        let report = check::lint_sources(vec![Source::new("many-consumers.yaml", text)], &options);
+        let loaded = &report.policies[0];
+        let provenance = Provenance::new(&loaded.policy.name.0, &loaded.source.text);
+        let cx = Context { policy: &loaded.policy, provenance: &provenance, templates: &templates };
+        let sides: Vec<(Target, diff::Files)> = Target::ALL
+            .iter()
+            .map(|&target| {
+                let files = diff::layout_files(&target.render(&cx).expect("renders"));
+                (target, files)
+            })
+            .collect();
+        group.sample_size(samples).measurement_time(Duration::from_secs(8));
+        group.bench_function(id, |b| {
+            b.iter(|| {
+                for (target, files) in &sides {
+                    let sides = diff::Sides {
+                        rendered: files.clone(),
+                        deployed: files.clone(),
+                        sources: Default::default(),
+                        notes: Vec::new(),
+                    };
+                    let result = diff::compare(*target, sides, "deployed").expect("compares");
+                    assert!(!result.drift(), "{target} drifts from its own render");
+                    black_box(result);
+                }
+            });
+        });
+    }
+
+    // The 10k-consumer Kong render against a deployed copy with one limit changed.
     let report = check::lint_sources(vec![Source::new("many-consumers.yaml", large.as_str())], &options);
     let loaded = &report.policies[0];
     let provenance = Provenance::new(&loaded.policy.name.0, &loaded.source.text);
@@ -122,7 +160,6 @@ fn bench(c: &mut Criterion) {
     let deployed: diff::Files =
         files.iter().map(|(k, v)| (k.clone(), v.replacen("minute: 100", "minute: 120", 1))).collect();
     assert_ne!(files, deployed, "the deployed copy differs");
-    let mut group = c.benchmark_group("diff");
     group.sample_size(20).measurement_time(Duration::from_secs(8));
     group.bench_function("kong_10k_consumers", |b| {
         b.iter(|| {

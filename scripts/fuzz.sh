@@ -21,7 +21,7 @@ if [[ "$("$cargo_fuzz" --version 2>/dev/null)" != "cargo-fuzz $version" ]]; then
     cargo install --quiet cargo-fuzz --version "$version" --locked --root "$cache/cargo-fuzz"
 fi
 export RUSTC_BOOTSTRAP=1
-targets=(lint diff_kong diff_zuplo diff_truefoundry diff_litellm diff_nginx render)
+targets=(lint diff_kong diff_zuplo diff_truefoundry diff_litellm diff_nginx render yaml_reader)
 # Time and memory bounds: a slow or greedy input is a finding (linear time is a promise).
 limits=(-timeout=10 -rss_limit_mb=2048)
 fuzz() { "$cargo_fuzz" "$@"; }

@@ -373,15 +373,27 @@ fn class6_pipes_and_devices_are_refused_never_read_or_waited_on() {
         .run()
         .code(2)
         .stderr_has("is a named pipe, not a regular file");
-    // Standard input is capped like a file.
-    let big = "#".repeat(9 * 1024 * 1024);
+    // Standard input is capped like a file: a policy at 8 MiB, a deployed config at 64 MiB.
+    Test::new()
+        .stdin("#".repeat(9 * 1024 * 1024))
+        .args(&["lint", "-", "--today", TODAY])
+        .run()
+        .code(2)
+        .stdout_has("at most 8388608 bytes");
+    // A deployed config past the policy cap is read (a comment of 9 MiB: all is drift, exit 1).
     Test::new()
         .file("p.yaml", fixture("base-production.yaml"))
-        .stdin(big)
+        .stdin("#".repeat(9 * 1024 * 1024))
+        .args(&["diff", "p.yaml", "-t", "nginx", "--deployed", "-", "--today", TODAY])
+        .run()
+        .code(1);
+    Test::new()
+        .file("p.yaml", fixture("base-production.yaml"))
+        .stdin("#".repeat(65 * 1024 * 1024))
         .args(&["diff", "p.yaml", "-t", "nginx", "--deployed", "-", "--today", TODAY])
         .run()
         .code(2)
-        .stderr_has("at most 8388608 bytes");
+        .stderr_has("at most 67108864 bytes");
 }
 
 // --- 7. Outputs that are not all-or-nothing ----------------------------------------------------

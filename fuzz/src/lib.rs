@@ -4,6 +4,8 @@
 //!   every report format.
 //! - [`diff`]: any bytes as one deployed file of a target, through its normaliser, the
 //!   comparison with a real render and every diff report format.
+//! - [`yaml_reader`]: any bytes through gatectl's own YAML reader and `serde_yaml_ng`: where
+//!   the fast reader answers, it must answer what the general parser does.
 //! - [`render`]: an arbitrary valid policy (`tests/support/generated.rs`), rendered for every
 //!   target, each file parsed back and compared in structure with a harmless render, and no
 //!   canary credential anywhere.
@@ -77,5 +79,26 @@ pub fn render(data: &[u8]) {
     let text = generated::yaml(&doc, canary);
     if let Err(broken) = generated::check(&doc, &text) {
         panic!("{broken}\n--- policy\n{text}");
+    }
+}
+
+pub fn yaml_reader(data: &[u8]) {
+    use serde::Deserialize;
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let general = || -> Option<Vec<serde_json::Value>> {
+        let mut documents = Vec::new();
+        for document in serde_yaml_ng::Deserializer::from_str(text) {
+            let value = serde_json::Value::deserialize(document).ok()?;
+            if !value.is_null() {
+                documents.push(value);
+            }
+        }
+        Some(documents)
+    };
+    if let Some(documents) = render::yaml::read_documents(text) {
+        assert_eq!(Some(documents), general(), "the readers disagree");
+    }
+    if let Some(document) = render::yaml::read(text) {
+        assert_eq!(Some(vec![document]), general(), "the readers disagree on one document");
     }
 }

@@ -90,7 +90,7 @@ pub fn lint_paths(paths: &[PathBuf], options: &Options, selection: Selection) ->
         let path = &candidate.path;
         // `-` is stdin, read with the same cap as a file.
         let read = if path.as_os_str() == "-" {
-            load::read_stdin().map(|text| Source::new("stdin", text))
+            load::read_stdin(load::MAX_FILE_BYTES).map(|text| Source::new("stdin", text))
         } else {
             load::read(path)
         };

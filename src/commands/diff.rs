@@ -105,7 +105,7 @@ fn compare(
     for rendered in &rendered {
         let target = rendered.target;
         let (side, shown) = if stdin {
-            match crate::load::read_stdin() {
+            match crate::load::read_stdin(crate::load::MAX_DEPLOYED_BYTES) {
                 Ok(text) => (Deployed::Stdin(text), "stdin".to_string()),
                 Err(err) => {
                     crate::errln!("error: {err}");

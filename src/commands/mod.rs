@@ -124,5 +124,5 @@ pub fn load_templates(dir: Option<&Path>) -> Result<renderer::Templates, u8> {
 
 /// Renders every target in memory: a failure returns before anything is written.
 pub fn render_all(cx: &renderer::Context, targets: &[Target]) -> Result<Vec<renderer::Rendered>, String> {
-    targets.iter().map(|t| t.render(cx).map_err(|e| e.to_string())).collect()
+    renderer::render_each(cx, targets).into_iter().map(|r| r.map_err(|e| e.to_string())).collect()
 }

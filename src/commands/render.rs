@@ -144,7 +144,9 @@ fn render_policy(
     let cx = render::Context { policy, provenance: &provenance, templates };
     let mut code = EXIT_CLEAN;
     let mut folders = Vec::new();
+    let mut renders = render::render_each(&cx, &targets).into_iter();
     for target in targets {
+        let render = renders.next().expect("one render per target");
         let folder = set.folder(loaded, target);
         let gaps: Vec<GapOutcome> = render::capability::gaps(policy, target)
             .iter()
@@ -161,7 +163,7 @@ fn render_policy(
         // A setting the target needs, at its line: declared targets have had it from lint.
         let missing = requirements::missing(policy, target);
         let result = if missing.is_empty() {
-            target.render(&cx).map_err(|e| e.to_string())
+            render.map_err(|e| e.to_string())
         } else {
             let located: Vec<String> = missing
                 .iter()

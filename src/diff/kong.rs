@@ -120,7 +120,8 @@ fn resolve_references(document: &Value, out: &mut Normalized) {
     if !changed {
         return;
     }
-    let mut resolved = Normalized::default();
+    // Every value a reference resolved to was registered by `variable` as it was read.
+    let mut resolved = Normalized::of_registered_values();
     SHAPE.normalize(&resolved_document, "", &mut resolved);
     for (path, leaf) in &mut out.leaves {
         let Some(value) = resolved.leaves.get(path).map(|l| l.value.clone()).filter(|v| *v != leaf.value) else {

@@ -27,10 +27,13 @@ pub struct Shape {
 impl Shape {
     /// Leaves of `value`, each path prefixed with `prefix`.
     pub fn normalize(&self, value: &Value, prefix: &str, out: &mut Normalized) {
-        self.walk(value, prefix.to_string(), "", false, out);
+        self.walk(value, &mut prefix.to_string(), "", false, out);
     }
 
-    fn walk(&self, value: &Value, path: String, field: &str, secret: bool, out: &mut Normalized) {
+    /// Walks `value` at `path`, one buffer for every path: each level appends its part and
+    /// takes it off again, so a path is allocated only when a leaf is stored under it.
+    fn walk(&self, value: &Value, path: &mut String, field: &str, secret: bool, out: &mut Normalized) {
+        let base = path.len();
         match value {
             Value::Object(map) => {
                 let mut entries: Vec<(&String, &Value)> =
@@ -44,10 +47,12 @@ impl Shape {
                 let names_credential = ["name", "header"].iter().any(|k| map.get(*k).is_some_and(credential_header));
                 for (key, child) in entries {
                     let child_secret = secret
-                        || self.secrets.contains(&key.to_ascii_lowercase().as_str())
+                        || self.secrets.iter().any(|s| s.eq_ignore_ascii_case(key))
                         || is_credential_header(key)
                         || (key == "value" && names_credential);
-                    self.walk(child, join(&path, key), key, child_secret, out);
+                    push_key(path, key);
+                    self.walk(child, path, key, child_secret, out);
+                    path.truncate(base);
                 }
             }
             Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
@@ -55,7 +60,7 @@ impl Shape {
                 if !self.ordered.contains(&field) {
                     values.sort();
                 }
-                out.insert(path, format!("[{}]", values.join(", ")), secret);
+                out.insert(path.clone(), format!("[{}]", values.join(", ")), secret);
             }
             Value::Array(items) => {
                 let identity = self.keyed.iter().find(|(list, _)| *list == field).map(|(_, ids)| *ids);
@@ -69,20 +74,26 @@ impl Shape {
                     }
                     Some(name)
                 };
-                let by_identity = identity.is_some() && items.iter().all(|i| named(i).is_some());
-                if !by_identity && !self.positional.contains(&field) {
+                let names: Option<Vec<String>> = identity.and_then(|_| items.iter().map(named).collect());
+                if names.is_none() && !self.positional.contains(&field) {
                     out.unmapped.insert(path.clone());
                 }
                 if items.is_empty() {
                     out.insert(path.clone(), "[]".into(), false);
                 }
                 for (i, item) in items.iter().enumerate() {
-                    let key = if by_identity { named(item).unwrap_or_default() } else { i.to_string() };
-                    self.walk(item, format!("{path}[{key}]"), field, secret, out);
+                    path.push('[');
+                    match &names {
+                        Some(names) => path.push_str(&names[i]),
+                        None => path.push_str(&i.to_string()),
+                    }
+                    path.push(']');
+                    self.walk(item, path, field, secret, out);
+                    path.truncate(base);
                 }
             }
             Value::Null => {}
-            scalar => out.insert(path, canonical_scalar(scalar), secret),
+            scalar => out.insert(path.clone(), canonical_scalar(scalar), secret),
         }
     }
 }
@@ -100,19 +111,30 @@ fn reference(value: &Value) -> String {
     }
 }
 
-/// `parent.key`, or `parent["odd key"]` for keys that are not plain names.
-pub fn join(parent: &str, key: &str) -> String {
+/// Appends `.key` to `path`, or `["odd key"]` for keys that are not plain names. A path that is
+/// empty or ends in `:` or `.` (a prefix such as `virtual-account[ci].`) needs no separator.
+fn push_key(path: &mut String, key: &str) {
     let plain = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'));
-    match (parent.is_empty() || parent.ends_with(':'), plain) {
-        (true, true) => format!("{parent}{key}"),
-        (false, true) => format!("{parent}.{key}"),
-        (_, false) => format!("{parent}[{}]", Value::String(key.to_string())),
+    let separated = path.is_empty() || path.ends_with([':', '.']);
+    if !plain {
+        path.push('[');
+        path.push_str(&Value::String(key.to_string()).to_string());
+        path.push(']');
+    } else {
+        if !separated {
+            path.push('.');
+        }
+        path.push_str(key);
     }
 }
 
-/// Parses YAML (which includes JSON) into a JSON value; errors located in `path`.
+/// Parses YAML (which includes JSON) into a JSON value; errors located in `path`. What gatectl
+/// writes is read by its own reader, anything else by `serde_yaml_ng`, with the same result.
 pub fn parse_yaml(path: &str, text: &str) -> Result<Value, DiffError> {
+    if let Some(value) = crate::render::yaml::read(text) {
+        return Ok(value);
+    }
     serde_yaml_ng::from_str::<Value>(text).map_err(|e| {
         let offset = e.location().map_or(0, |l| l.index());
         DiffError::at_offset(path, text, offset, "YAML", e.to_string())
@@ -122,6 +144,9 @@ pub fn parse_yaml(path: &str, text: &str) -> Result<Value, DiffError> {
 /// Every document of a multi-document YAML stream.
 pub fn parse_yaml_documents(path: &str, text: &str) -> Result<Vec<Value>, DiffError> {
     use serde::Deserialize;
+    if let Some(documents) = crate::render::yaml::read_documents(text) {
+        return Ok(documents);
+    }
     let mut documents = Vec::new();
     for document in serde_yaml_ng::Deserializer::from_str(text) {
         let value = Value::deserialize(document).map_err(|e| {

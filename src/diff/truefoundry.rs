@@ -33,12 +33,7 @@ fn normalize(files: &Files) -> Result<Normalized, DiffError> {
                 rules.iter().map(|r| r.get("id").map_or_else(|| "?".into(), Value::to_string)).collect();
             out.insert(format!("{prefix}.rules(order)"), format!("[{}]", ids.join(", ")), false);
         }
-        let mut one = Normalized::default();
-        SHAPE.normalize(&document, "", &mut one);
-        for (path, leaf) in one.leaves {
-            out.insert(format!("{prefix}.{path}"), leaf.value, leaf.secret);
-        }
-        out.unmapped.extend(one.unmapped.into_iter().map(|u| format!("{prefix}.{u}")));
+        SHAPE.normalize(&document, &format!("{prefix}."), &mut out);
     }
     Ok(out)
 }

@@ -12,14 +12,17 @@ pub use yaml::{Entry, Node, NodeKind, YamlError};
 /// Policy files larger than this are refused unread: a policy with 10,000
 /// consumers is about 1.5 MiB, and a cap keeps hostile input from stalling a pre-commit hook.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// Deployed configs are what policies render to, and larger: a policy of 50,000 consumers
+/// (3.5 MiB) renders an 18 MiB TrueFoundry file, so a policy at the cap renders about 40 MiB.
+pub const MAX_DEPLOYED_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Why a file could not be read at all (exit code 2).
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("cannot read {path}: {source}")]
     Io { path: String, source: std::io::Error },
-    #[error("{path} is {size} bytes; gatectl reads files of at most {MAX_FILE_BYTES} bytes")]
-    TooLarge { path: String, size: u64 },
+    #[error("{path} is {size} bytes; gatectl reads files of at most {limit} bytes")]
+    TooLarge { path: String, size: u64, limit: u64 },
     #[error("{path} is not UTF-8 text (invalid byte at line {line}, column {column})")]
     NotUtf8 { path: String, line: usize, column: usize },
     #[error("{path} is {kind}, not a regular file: gatectl reads regular files (or `-` for stdin)")]
@@ -47,24 +50,29 @@ fn kind(file_type: std::fs::FileType) -> Option<&'static str> {
     (!file_type.is_file()).then_some("not a file")
 }
 
-/// Reads at most [`MAX_FILE_BYTES`] from `reader`; more is [`ReadError::TooLarge`].
-fn read_capped(name: &str, reader: impl std::io::Read) -> Result<Vec<u8>, ReadError> {
+/// Reads at most `limit` bytes from `reader`; more is [`ReadError::TooLarge`].
+fn read_capped(name: &str, reader: impl std::io::Read, limit: u64) -> Result<Vec<u8>, ReadError> {
     use std::io::Read;
     let mut bytes = Vec::new();
     reader
-        .take(MAX_FILE_BYTES + 1)
+        .take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|source| ReadError::Io { path: name.to_string(), source })?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge { path: name.to_string(), size: bytes.len() as u64 });
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { path: name.to_string(), size: bytes.len() as u64, limit });
     }
     Ok(bytes)
 }
 
-/// The bytes of a regular file, at most [`MAX_FILE_BYTES`]. Every file gatectl reads comes
-/// through here (policies, deployed configs, `file:` secrets, templates): a named pipe, a device
-/// or a socket is refused before anything is read from it, so nothing blocks or reads forever.
+/// The bytes of a regular file, at most [`MAX_FILE_BYTES`].
 pub fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
+    read_bytes_capped(path, MAX_FILE_BYTES)
+}
+
+/// The bytes of a regular file, at most `limit`. Every file gatectl reads comes through here
+/// (policies, deployed configs, `file:` secrets, templates): a named pipe, a device or a socket
+/// is refused before anything is read from it, so nothing blocks or reads forever.
+fn read_bytes_capped(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     let name = path.display().to_string();
     let io = |source| ReadError::Io { path: name.clone(), source };
     // stat first: opening a named pipe would block until a writer comes.
@@ -81,10 +89,10 @@ pub fn read_bytes(path: &std::path::Path) -> Result<Vec<u8>, ReadError> {
     if let Some(kind) = kind(metadata.file_type()) {
         return Err(ReadError::NotAFile { path: name, kind });
     }
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge { path: name, size: metadata.len() });
+    if metadata.len() > limit {
+        return Err(ReadError::TooLarge { path: name, size: metadata.len(), limit });
     }
-    read_capped(&name, file)
+    read_capped(&name, file, limit)
 }
 
 /// A regular file as UTF-8 text (a leading BOM dropped), at most [`MAX_FILE_BYTES`].
@@ -92,11 +100,17 @@ pub fn read_text(path: &std::path::Path) -> Result<String, ReadError> {
     utf8(path.display().to_string(), read_bytes(path)?)
 }
 
-/// Standard input as UTF-8 text, capped like a file.
-pub fn read_stdin() -> Result<String, ReadError> {
+/// A deployed config as UTF-8 text, at most [`MAX_DEPLOYED_BYTES`].
+pub fn read_deployed(path: &std::path::Path) -> Result<String, ReadError> {
+    utf8(path.display().to_string(), read_bytes_capped(path, MAX_DEPLOYED_BYTES)?)
+}
+
+/// Standard input as UTF-8 text, capped like a file: `limit` is [`MAX_FILE_BYTES`] for a
+/// policy, [`MAX_DEPLOYED_BYTES`] for a deployed config.
+pub fn read_stdin(limit: u64) -> Result<String, ReadError> {
     #[allow(clippy::disallowed_methods)] // reading, not printing
     let stdin = std::io::stdin();
-    utf8("stdin".to_string(), read_capped("stdin", stdin.lock())?)
+    utf8("stdin".to_string(), read_capped("stdin", stdin.lock(), limit)?)
 }
 
 fn utf8(name: String, bytes: Vec<u8>) -> Result<String, ReadError> {

@@ -62,6 +62,32 @@ struct AuthView {
     settings_literal: String,
 }
 
+/// The hook's settings, serialised in this field order (written straight to JSON: a JSON value
+/// of 10,000 consumers would be built only to be written out).
+#[derive(Serialize)]
+struct Settings<'a> {
+    policy: &'a str,
+    auth: &'static str,
+    header: String,
+    consumers: Vec<ConsumerSetting<'a>>,
+    by: &'static str,
+    allowlist: &'a [String],
+    models: &'a [crate::policy::ModelName],
+    oauth2: Value,
+    shared_state: Value,
+}
+
+/// One consumer as the hook sees it: how it is recognised (the variable holding its key, or its
+/// token subject) and its limits.
+#[derive(Serialize)]
+struct ConsumerSetting<'a> {
+    name: &'a str,
+    key_env: Option<String>,
+    subject: Option<&'a str>,
+    rpm: Option<u32>,
+    tpm: Option<u64>,
+}
+
 fn unrepresentable(field: &str, reason: &str) -> RenderError {
     RenderError::Unrepresentable { target: Target::Litellm, field: field.to_string(), reason: reason.to_string() }
 }
@@ -108,26 +134,29 @@ pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     };
     let config_text =
         cx.templates.render(CONFIG_TEMPLATE, &minijinja::Value::from(minijinja::value::Serde(&config)))?;
-    serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&config_text).map_err(|e| RenderError::Malformed {
-        path: CONFIG_FILE.into(),
-        format: "YAML",
-        reason: e.to_string(),
-    })?;
+    // What gatectl's own reader takes is valid YAML; a template override may need the full parser.
+    if super::yaml::read(&config_text).is_none() {
+        serde_yaml_ng::from_str::<serde_yaml_ng::Value>(&config_text).map_err(|e| RenderError::Malformed {
+            path: CONFIG_FILE.into(),
+            format: "YAML",
+            reason: e.to_string(),
+        })?;
+    }
 
-    let settings = json!({
-        "policy": policy.name.0,
-        "auth": policy.auth.method.as_str(),
-        "header": policy.auth.key_header().0.to_ascii_lowercase(),
-        "consumers": consumers,
-        "by": match policy.rate_limits.as_ref().map(|l| l.by) {
+    let settings = Settings {
+        policy: &policy.name.0,
+        auth: policy.auth.method.as_str(),
+        header: policy.auth.key_header().0.to_ascii_lowercase(),
+        consumers,
+        by: match policy.rate_limits.as_ref().map(|l| l.by) {
             Some(RateLimitKey::Ip) => "ip",
             _ => "consumer",
         },
-        "allowlist": policy.network.as_ref().map(|n| n.ip_allowlist.clone()).unwrap_or_default(),
-        "models": policy.upstream.models,
-        "oauth2": oauth2_settings(policy)?,
-        "shared_state": shared_state,
-    });
+        allowlist: policy.network.as_ref().map(|n| n.ip_allowlist.as_slice()).unwrap_or_default(),
+        models: &policy.upstream.models,
+        oauth2: oauth2_settings(policy)?,
+        shared_state,
+    };
     let settings_json = serde_json::to_string(&settings).expect("settings serialise");
     let auth = AuthView {
         header: cx.provenance.comment("#"),
@@ -232,18 +261,17 @@ fn strings_of<'a>(value: &'a Value, path: &mut Vec<&'a str>, out: &mut Vec<(Vec<
     }
 }
 
-/// The hook's view of each consumer: name, how it is recognised (the variable holding its
-/// key, or its token subject), its limits.
-fn consumer_settings(policy: &Policy, env: &mut Vec<String>) -> Result<Value, RenderError> {
+/// The hook's view of each consumer ([`ConsumerSetting`]); the variables holding keys join `env`.
+fn consumer_settings<'a>(policy: &'a Policy, env: &mut Vec<String>) -> Result<Vec<ConsumerSetting<'a>>, RenderError> {
     let limits = policy.rate_limits.as_ref();
-    let entry = |name: &str, key_env: Option<String>, subject: Option<&str>, consumer: Option<&Consumer>| {
+    let entry = |name: &'a str, key_env: Option<String>, subject: Option<&'a str>, consumer: Option<&'a Consumer>| {
         let own = consumer.and_then(|c| c.rate_limit.as_ref());
         let rpm = own.and_then(|r| r.requests_per_minute).or(limits.and_then(|l| l.requests_per_minute));
         let tpm = own.and_then(|r| r.tokens_per_minute).or(limits.and_then(|l| l.tokens_per_minute));
-        json!({"name": name, "key_env": key_env, "subject": subject, "rpm": rpm, "tpm": tpm})
+        ConsumerSetting { name, key_env, subject, rpm, tpm }
     };
     if policy.auth.method == AuthMethod::None {
-        return Ok(json!([entry("anonymous", None, None, None)]));
+        return Ok(vec![entry("anonymous", None, None, None)]);
     }
     let mut out = Vec::new();
     // A set beside the ordered list: linear even for 10,000 consumers.
@@ -269,7 +297,7 @@ fn consumer_settings(policy: &Policy, env: &mut Vec<String>) -> Result<Value, Re
     if out.is_empty() {
         return Err(unrepresentable("consumers", "a gateway without consumers would let nobody in"));
     }
-    Ok(Value::Array(out))
+    Ok(out)
 }
 
 /// What the hook checks of an access token. Every claim the policy names is required:

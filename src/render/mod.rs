@@ -59,6 +59,30 @@ impl Target {
     }
 }
 
+/// Renders each target, side by side on as many threads as the machine has cores (render
+/// `-t all` of 10,000 consumers is five independent jobs; more threads than cores would only add
+/// their working sets to the peak memory). The results come back in the order of `targets`, so
+/// what is reported and written does not depend on which finished first.
+pub fn render_each(cx: &Context, targets: &[Target]) -> Vec<Result<Rendered, RenderError>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(targets.len());
+    if threads <= 1 {
+        return targets.iter().map(|target| target.render(cx)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::OnceLock<Result<Rendered, RenderError>>> =
+        targets.iter().map(|_| std::sync::OnceLock::new()).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(target) = targets.get(i) else { break };
+                let _ = slots[i].set(target.render(cx));
+            });
+        }
+    });
+    slots.into_iter().map(|slot| slot.into_inner().expect("every target was rendered")).collect()
+}
+
 /// One rendered file, its path relative to the target's folder.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct File {

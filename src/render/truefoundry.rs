@@ -22,8 +22,9 @@
 //! Client authentication other than API keys, per-address limits and extra upstream headers
 //! have no TrueFoundry manifest field: such policies are refused (see `capability.rs`).
 //! Every document is built as a JSON value and written by [`super::yaml::to_yaml`], so no
-//! policy value can change the YAML's structure; the rendered file is parsed back and must
-//! hold exactly those documents.
+//! policy value can change the YAML's structure; the rendered file must hold exactly those
+//! documents: verbatim, with only comments between (the shipped template), or, for a template
+//! override that reformats them, parsed back to the same values.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -67,17 +68,47 @@ pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
     })?;
     refuse_what_truefoundry_cannot_express(policy)?;
 
+    // Each document is written as it is built: 10,000 consumers' JSON values are never all held.
+    let mut documents = Vec::with_capacity(policy.consumers.len() + 3);
+    build_documents(policy, target, &mut |document| {
+        documents.push(super::yaml::to_yaml(&document, &Default::default()))
+    })?;
+    let view = View {
+        header: cx.provenance.comment("#"),
+        policy: policy.name.0.clone(),
+        tenant: target.tenant.clone(),
+        secret_group: target.secret_group.clone(),
+        secret_key: secrets::env_name(&policy.upstream.api_key),
+        documents,
+    };
+    let text = cx.templates.render(TEMPLATE, &minijinja::Value::from(minijinja::value::Serde(&view)))?;
+    if !holds_verbatim(&text, &view.documents) {
+        // A template override that reformats the documents: parse it and compare what it means.
+        let mut built = Vec::new();
+        build_documents(policy, target, &mut |document| built.push(document))?;
+        check_documents(&text, &built)?;
+    }
+    Ok(vec![File { path: FILE.into(), contents: text }])
+}
+
+/// The manifests, in order: the provider account, a virtual account per consumer, the rate-limit
+/// rules and the logging config.
+fn build_documents(
+    policy: &Policy,
+    target: &TruefoundryTarget,
+    emit: &mut dyn FnMut(Value),
+) -> Result<(), RenderError> {
     let account = &policy.name.0;
-    let mut documents = vec![provider_account(policy, target)];
+    emit(provider_account(policy, target));
     for consumer in &policy.consumers {
-        documents.push(virtual_account(policy, target, consumer)?);
+        emit(virtual_account(policy, target, consumer)?);
     }
     let rules = rate_limit_rules(policy);
     if !rules.is_empty() {
-        documents.push(json!({"type": "gateway-rate-limiting-config", "rules": rules}));
+        emit(json!({"type": "gateway-rate-limiting-config", "rules": rules}));
     }
     if let Some(audit) = &policy.audit {
-        documents.push(json!({
+        emit(json!({
             "type": "gateway-logging-config",
             "name": format!("{account}-audit"),
             "when": {"subjects": {"in": subjects(policy)}},
@@ -85,18 +116,7 @@ pub(super) fn render(cx: &Context) -> Result<Vec<File>, RenderError> {
             "log": audit.enabled && audit.log_bodies,
         }));
     }
-
-    let view = View {
-        header: cx.provenance.comment("#"),
-        policy: account.clone(),
-        tenant: target.tenant.clone(),
-        secret_group: target.secret_group.clone(),
-        secret_key: secrets::env_name(&policy.upstream.api_key),
-        documents: documents.iter().map(|d| super::yaml::to_yaml(d, &Default::default())).collect(),
-    };
-    let text = cx.templates.render(TEMPLATE, &minijinja::Value::from(minijinja::value::Serde(&view)))?;
-    check_documents(&text, &documents)?;
-    Ok(vec![File { path: FILE.into(), contents: text }])
+    Ok(())
 }
 
 fn refuse_what_truefoundry_cannot_express(policy: &Policy) -> Result<(), RenderError> {
@@ -272,6 +292,35 @@ fn rate_limit_rules(policy: &Policy) -> Vec<Value> {
     rules
 }
 
+/// Whether `text` is comment lines, then each document after a `---` line exactly as
+/// [`super::yaml::to_yaml`] wrote it, each followed only by comment or blank lines: then it holds
+/// exactly those documents, and nothing else, without being parsed. That writer's output reads
+/// back as the value it was written from (its tests and `tests/properties.rs` parse it), and
+/// never holds a `---` line, a comment or a block scalar, so the lines between are pure comments.
+fn holds_verbatim(text: &str, documents: &[String]) -> bool {
+    let mut rest = skip_comments(text);
+    for document in documents {
+        let Some(after) = rest.strip_prefix("---\n").and_then(|r| r.strip_prefix(document.as_str())) else {
+            return false;
+        };
+        rest = skip_comments(after);
+    }
+    rest.is_empty()
+}
+
+/// `rest` after its leading comment and blank lines.
+fn skip_comments(mut rest: &str) -> &str {
+    while !rest.is_empty() {
+        let (line, next) = rest.split_once('\n').unwrap_or((rest, ""));
+        let line = line.trim_start_matches(' ');
+        if !(line.is_empty() || line.starts_with('#')) {
+            return rest;
+        }
+        rest = next;
+    }
+    rest
+}
+
 /// The rendered text must parse back to exactly the documents built (a template that
 /// drops, merges or breaks one fails here, not at `tfy apply`).
 fn check_documents(text: &str, documents: &[Value]) -> Result<(), RenderError> {
@@ -289,7 +338,6 @@ fn check_documents(text: &str, documents: &[Value]) -> Result<(), RenderError> {
     }
     Ok(())
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,5 +359,28 @@ mod tests {
         assert!(check_documents("---\ntype: \"a\"\nn: 1\n", &docs).is_err());
         assert!(check_documents("---\ntype: \"a\"\nn: 2\n---\ntype: \"b\"\n", &docs).is_err());
         assert!(check_documents("---\ntype: [\n", &docs).is_err());
+    }
+
+    #[test]
+    fn only_comments_may_surround_the_verbatim_documents() {
+        let docs = [json!({"type": "a", "count": 1}), json!({"type": "b"})];
+        let yaml: Vec<String> = docs.iter().map(|d| super::super::yaml::to_yaml(d, &Default::default())).collect();
+        let text = "# c\n\n---\ntype: \"a\"\ncount: 1\n  # between\n---\ntype: \"b\"\n";
+        assert!(holds_verbatim(text, &yaml));
+        assert!(check_documents(text, &docs).is_ok(), "what the fast check accepts, the parse does too");
+        for bad in [
+            "x: 1\n---\ntype: \"a\"\ncount: 1\n---\ntype: \"b\"\n",
+            "---\ntype: \"a\"\ncount: 1\nm: 2\n---\ntype: \"b\"\n",
+            "---\ntype: \"a\"\ncount: 1\n---\ntype: \"b\"\n---\n",
+            "---\ntype: \"a\"\ncount: 1\n---\n  type: \"b\"\n",
+            "---\ntype: \"a\"\ncount: 1\n",
+            "%YAML 1.2\n---\ntype: \"a\"\ncount: 1\n---\ntype: \"b\"\n",
+        ] {
+            assert!(!holds_verbatim(bad, &yaml), "{bad}");
+        }
+        // Reformatted by a template override: not verbatim, yet the same documents once parsed.
+        let reformatted = "---\n{type: a, count: 1}\n---\ntype: b\n";
+        assert!(!holds_verbatim(reformatted, &yaml));
+        assert!(check_documents(reformatted, &docs).is_ok());
     }
 }

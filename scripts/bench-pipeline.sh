@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Render and diff as cold processes at 10,000 and 50,000 consumers, peak memory, diff against
+# `diff -u`, and a typical lint against process start-up: every row of the README's pipeline
+# table, with hyperfine (median of the runs) and GNU time (peak RSS).
+#
+#   scripts/bench-pipeline.sh [RUNS]      (default 10 runs per command, 3 warm-up runs)
+#
+# The policy is the one `cargo bench --bench pipeline` builds: a development policy whose every
+# tenth consumer has its own rate limit. In-process figures are `cargo bench --bench pipeline`.
+set -euo pipefail
+
+repo=$(git -C "$(dirname "${BASH_SOURCE[0]}")/.." rev-parse --show-toplevel)
+cd "$repo"
+runs=${1:-10}
+
+for tool in hyperfine /usr/bin/time; do
+    if ! command -v "$tool" >/dev/null; then
+        echo "$tool not found; installing the Debian packages" >&2
+        if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
+        "${sudo[@]}" apt-get update -qq
+        "${sudo[@]}" apt-get install -y -qq hyperfine time
+        break
+    fi
+done
+
+cargo build --release --quiet
+gatectl=${CARGO_TARGET_DIR:-$repo/target}/release/gatectl
+today=2026-11-23
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+policy() {
+    cat <<'EOF'
+version: 1
+name: many-consumers
+environment: development
+upstream:
+  url: https://api.anthropic.com
+  api_key: env:ANTHROPIC_API_KEY
+  anthropic_version: "2023-06-01"
+  models: [claude-sonnet-4-5]
+listener:
+  host: localhost
+  port: 8080
+auth:
+  method: api_key
+  api_key:
+    header: x-api-key
+audit:
+  enabled: true
+  redact_headers: [authorization, x-api-key]
+rate_limits:
+  requests_per_minute: 100
+  burst: 20
+targets:
+  truefoundry: {tenant: acme, secret_group: many-consumers}
+consumers:
+EOF
+    awk -v n="$1" 'BEGIN {
+        for (i = 0; i < n; i++) {
+            printf "  - name: c%05d\n    key: env:K%d\n    issued: 2026-10-01\n", i, i
+            if (i % 10 == 0) printf "    rate_limit:\n      requests_per_minute: 200\n"
+        }
+    }'
+}
+
+for n in 10000 50000; do
+    policy "$n" > "$tmp/p$n.yaml"
+    # The deployed side: the render itself, so diff compares every file and finds no drift (exit 0).
+    "$gatectl" render -t all --today "$today" --out "$tmp/out$n" "$tmp/p$n.yaml" >/dev/null 2>&1
+done
+# One changed limit in the deployed Kong file, for diff against `diff -u` (both exit 1).
+cp "$tmp/out10000/kong/kong.yaml" "$tmp/kong-rendered.yaml"
+sed '0,/minute: 100/s//minute: 120/' "$tmp/kong-rendered.yaml" > "$tmp/kong-deployed.yaml"
+cmp -s "$tmp/kong-rendered.yaml" "$tmp/kong-deployed.yaml" && { echo "error: no change made" >&2; exit 1; }
+
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "$("$gatectl" --version); $(hyperfine --version)"
+
+bench() {
+    hyperfine --warmup 3 --runs "$runs" --shell=none --style basic "$@" 2>&1 |
+        grep -E '^(Benchmark|  Time|  Range)'
+}
+
+render() { echo "$gatectl render -t all --today $today --out $tmp/render$1 $tmp/p$1.yaml"; }
+diff_all() { echo "$gatectl diff -t all --today $today --deployed $tmp/out$1 $tmp/p$1.yaml"; }
+
+bench -n "render -t all, 10k" "$(render 10000)" -n "render -t all, 50k" "$(render 50000)"
+bench -n "diff -t all, 10k" "$(diff_all 10000)" -n "diff -t all, 50k" "$(diff_all 50000)"
+bench -i -n "diff -t kong, 10k, one change" \
+    "$gatectl diff -t kong --today $today --deployed $tmp/kong-deployed.yaml $tmp/p10000.yaml" \
+    -n "diff -u of the same two files" "diff -u $tmp/kong-deployed.yaml $tmp/kong-rendered.yaml"
+bench -n "lint, typical policy" "$gatectl lint --today $today tests/fixtures/base-production.yaml" \
+    -n "gatectl --version" "$gatectl --version"
+
+# Peak resident memory: the median of five runs.
+for n in 10000 50000; do
+    for _ in 1 2 3 4 5; do
+        /usr/bin/time -f %M $(render "$n") 2>&1 >/dev/null | tail -n 1
+    done | sort -n | sed -n 3p | awk -v n="$n" '{printf "peak RSS, render -t all, %dk: %.1f MiB\n", n / 1000, $1 / 1024}'
+done
