@@ -78,9 +78,16 @@ cmp -s "$tmp/kong-rendered.yaml" "$tmp/kong-deployed.yaml" && { echo "error: no 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "$("$gatectl" --version); $(hyperfine --version)"
 
+# hyperfine, then one line per command: median, mean ± σ, min … max (seconds → ms).
 bench() {
-    hyperfine --warmup 3 --runs "$runs" --shell=none --style basic "$@" 2>&1 |
-        grep -E '^(Benchmark|  Time|  Range)'
+    hyperfine --warmup 3 --runs "$runs" --shell=none --style none --export-json "$tmp/bench.json" "$@" >/dev/null
+    python3 - "$tmp/bench.json" <<'PY'
+import json, statistics, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    t = [x * 1000 for x in r["times"]]
+    print(f"{r['command']}: median {statistics.median(t):.1f} ms, mean {statistics.mean(t):.1f} ± {statistics.stdev(t):.1f}, "
+          f"min {min(t):.1f}, max {max(t):.1f} ({len(t)} runs)")
+PY
 }
 
 render() { echo "$gatectl render -t all --today $today --out $tmp/render$1 $tmp/p$1.yaml"; }
@@ -94,7 +101,7 @@ bench -i -n "diff -t kong, 10k, one change" \
 bench -n "lint, typical policy" "$gatectl lint --today $today tests/fixtures/base-production.yaml" \
     -n "gatectl --version" "$gatectl --version"
 
-# Peak resident memory: the median of five runs.
+# Peak resident memory (GNU time's maximum RSS): the median of five runs.
 for n in 10000 50000; do
     for _ in 1 2 3 4 5; do
         /usr/bin/time -f %M $(render "$n") 2>&1 >/dev/null | tail -n 1

@@ -7,7 +7,7 @@
 #
 # libFuzzer's instrumentation flags (-Zsanitizer…, as cargo-fuzz passes them) are nightly-only;
 # RUSTC_BOOTSTRAP=1 lets the stable compiler accept them, so no other toolchain is needed. The
-# targets are built without a sanitizer (`-s none`: gatectl has no unsafe code of its own to
+# targets are built without a sanitizer (`-s none`: gatectl's library has no unsafe code to
 # check) and with debug assertions (`-a`: overflow checks on). cargo-fuzz is installed from
 # crates.io into ${GATECTL_CACHE:-.cache}/cargo-fuzz; builds are cached in fuzz/target.
 set -euo pipefail

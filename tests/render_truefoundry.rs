@@ -386,3 +386,30 @@ fn rendered_files_pass_the_truefoundry_models_and_the_validator_rejects_what_the
         assert!(stderr.contains(expected), "expected `{expected}` in:\n{stderr}");
     }
 }
+
+#[test]
+fn a_template_override_may_reformat_the_documents_but_not_drop_one() {
+    let prod = std::fs::read_to_string(example("claude-code-prod")).unwrap();
+    let shipped = render_text(&prod);
+    let with_template = |template: &str| {
+        let test = Test::new().file("p.yaml", &prod).file("t/truefoundry/gateway.yaml.j2", template);
+        let mut args = render_args("p.yaml");
+        args.extend(["--templates", "t"]);
+        test.args(&args)
+    };
+    // Indented documents are not the shipped text, yet hold the same manifests: the full parse says so.
+    let test = with_template(
+        "# mine\n{% for document in documents %}---\n{{ document | indent(2, true) | safe }}\n{% endfor %}",
+    );
+    test.run().code(0);
+    let indented = std::fs::read_to_string(test.path().join("out/truefoundry/gateway.yaml")).unwrap();
+    assert_ne!(indented, shipped);
+    assert!(indented.contains("\n  type: \"virtual-account\""), "{indented}");
+    assert_eq!(documents(&indented), documents(&shipped).into_iter().filter(|d| !d.is_null()).collect::<Vec<_>>());
+    // One document fewer is refused, and nothing is written.
+    let test = with_template(
+        "{% for document in documents %}{% if not loop.last %}---\n{{ document | safe }}{% endif %}{% endfor %}",
+    );
+    test.run().code(1).stderr_has("rendered gateway.yaml is not valid YAML");
+    assert!(!test.path().join("out/truefoundry").exists());
+}

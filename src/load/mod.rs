@@ -10,10 +10,10 @@ pub use source::{Source, Span};
 pub use yaml::{Entry, Node, NodeKind, YamlError};
 
 /// Policy files larger than this are refused unread: a policy with 10,000
-/// consumers is about 1.5 MiB, and a cap keeps hostile input from stalling a pre-commit hook.
+/// consumers is under 1 MiB, and a cap keeps hostile input from stalling a pre-commit hook.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 /// Deployed configs are what policies render to, and larger: a policy of 50,000 consumers
-/// (3.5 MiB) renders an 18 MiB TrueFoundry file, so a policy at the cap renders about 40 MiB.
+/// (3.2 MB) renders an 18 MB TrueFoundry file, so a policy near the cap renders over 40 MB.
 pub const MAX_DEPLOYED_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Why a file could not be read at all (exit code 2).
