@@ -392,9 +392,10 @@ audit:
 const LIVE_ENV: [(&str, &str); 3] =
     [("LIVE_PROVIDER_KEY", PROVIDER_KEY), ("LIVE_CLIENT_KEY", LIVE_KEY), ("LIVE_LIMITED_KEY", LIMITED_KEY)];
 
-fn wait_for_port(port: u16, what: &str, deadline: Duration, log: &dyn Fn() -> String) {
+/// Waits until `server` itself listens on `port` (an open port may be another test's server).
+fn wait_for_port(server: &KillOnDrop, port: u16, what: &str, deadline: Duration, log: &dyn Fn() -> String) {
     let until = Instant::now() + deadline;
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+    while !crate::gateways::listens(server.0.id(), port) {
         assert!(Instant::now() < until, "{what} did not start:\n{}", log());
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -468,7 +469,7 @@ impl Prometheus {
             .spawn()
             .expect("prometheus starts");
         let server = KillOnDrop(server);
-        wait_for_port(port, "prometheus", Duration::from_secs(30), &|| {
+        wait_for_port(&server, port, "prometheus", Duration::from_secs(30), &|| {
             std::fs::read_to_string(&log).unwrap_or_default()
         });
         Some(Prometheus { _dir: dir, port, _server: server })
@@ -554,8 +555,8 @@ fn litellm_metrics_match_the_rules_and_fire_them() {
         std::fs::read_to_string(&log).unwrap_or_default()
             + &std::fs::read_to_string(root.join("litellm.err")).unwrap_or_default()
     };
-    wait_for_port(port, "litellm", Duration::from_secs(90), &logs);
-    wait_for_port(metrics_port, "litellm's metrics server", Duration::from_secs(30), &logs);
+    wait_for_port(&_proxy, port, "litellm", Duration::from_secs(90), &logs);
+    wait_for_port(&_proxy, metrics_port, "litellm's metrics server", Duration::from_secs(30), &logs);
     let Some(prometheus) = Prometheus::start(&out.join(RULES), &format!("127.0.0.1:{metrics_port}"), "/metrics/")
     else {
         return;
@@ -627,7 +628,9 @@ fn nginx_audit_log_through_mtail_matches_the_rules_and_fires_them() {
         .spawn()
         .unwrap();
     let _nginx = KillOnDrop(server);
-    wait_for_port(port, "nginx", Duration::from_secs(10), &|| std::fs::read_to_string(&error_log).unwrap_or_default());
+    wait_for_port(&_nginx, port, "nginx", Duration::from_secs(10), &|| {
+        std::fs::read_to_string(&error_log).unwrap_or_default()
+    });
 
     let audit_log = root.join("logs/audit.log");
     let mtail_port = free_port();
@@ -643,7 +646,7 @@ fn nginx_audit_log_through_mtail_matches_the_rules_and_fires_them() {
         .spawn()
         .unwrap();
     let _mtail = KillOnDrop(exporter);
-    wait_for_port(mtail_port, "mtail", Duration::from_secs(20), &|| {
+    wait_for_port(&_mtail, mtail_port, "mtail", Duration::from_secs(20), &|| {
         std::fs::read_to_string(&mtail_log).unwrap_or_default()
     });
 

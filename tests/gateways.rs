@@ -182,9 +182,68 @@ fn alive(port: u16, path: &str) -> bool {
         && &head[9..12] == b"200"
 }
 
-/// Waits until `process` listens on `port`; panics with its log if it exits or `limit` passes.
+/// Waits until `process` itself listens on `port`; panics with its log if it exits or `limit`
+/// passes. An open port alone may be another test's server that took the port `free_port`
+/// handed out (while this one fails to bind and exits a moment later).
 pub fn wait_listening(process: &mut Child, port: u16, limit: Duration, log: &Path, what: &str) {
-    wait_until(process, limit, log, what, || listening(port));
+    let pid = process.id();
+    wait_until(process, limit, log, what, || listens(pid, port));
+}
+
+/// Whether process `pid`, or a process it started, holds a socket listening on TCP `port`
+/// (Linux: the socket's inode from `/proc/net/tcp{,6}` among the processes' open files; a
+/// server may listen from a child, as LiteLLM's metrics server does).
+pub fn listens(pid: u32, port: u16) -> bool {
+    let port = format!(":{port:04X}");
+    let inodes: Vec<String> = ["/proc/net/tcp", "/proc/net/tcp6"]
+        .iter()
+        .filter_map(|table| std::fs::read_to_string(table).ok())
+        .flat_map(|table| {
+            table
+                .lines()
+                .skip(1)
+                .filter_map(|line| {
+                    let fields: Vec<&str> = line.split_whitespace().collect();
+                    // local address, state (0A: LISTEN), inode
+                    let listening = fields.get(1)?.ends_with(&port) && *fields.get(3)? == "0A";
+                    let inode = fields.get(9)?;
+                    listening.then(|| format!("socket:[{inode}]"))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let holds = |pid: u32| {
+        std::fs::read_dir(format!("/proc/{pid}/fd")).is_ok_and(|fds| {
+            fds.flatten().any(|fd| {
+                std::fs::read_link(fd.path())
+                    .is_ok_and(|target| inodes.iter().any(|i| target.as_os_str() == i.as_str()))
+            })
+        })
+    };
+    !inodes.is_empty() && family(pid).into_iter().any(holds)
+}
+
+/// `pid` and its descendants (each process's parent from `/proc/<pid>/stat`).
+fn family(pid: u32) -> Vec<u32> {
+    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let child: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // `pid (comm) state ppid …`: the command may hold spaces and parentheses.
+            let parent = stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()?;
+            Some((child, parent))
+        })
+        .collect();
+    let mut found = vec![pid];
+    let mut i = 0;
+    while let Some(&next) = found.get(i) {
+        found.extend(parents.iter().filter(|(_, parent)| *parent == next).map(|(child, _)| *child));
+        i += 1;
+    }
+    found
 }
 
 /// The pinned Zuplo CLI's install prefix (or `$GATECTL_ZUPLO`).

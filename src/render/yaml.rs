@@ -97,8 +97,8 @@ fn is_plain_key(k: &str) -> bool {
         && !SPECIAL.contains(&k)
 }
 
-/// A JSON-quoted string with every non-ASCII character escaped: `\\uXXXX` within the BMP, and
-/// YAML's `\\UXXXXXXXX` beyond it (YAML, unlike JSON, takes no UTF-16 surrogate escapes).
+/// A JSON-quoted string with every non-ASCII character escaped: `\uXXXX` within the BMP, and
+/// YAML's `\UXXXXXXXX` beyond it (YAML, unlike JSON, takes no UTF-16 surrogate escapes).
 fn quoted(s: &str) -> String {
     let json = serde_json::to_string(s).expect("a string serialises");
     let mut out = String::with_capacity(json.len());
@@ -313,7 +313,7 @@ fn quoted_end(text: &str) -> Option<usize> {
 }
 
 /// The string in a double-quoted literal as [`quoted`] writes it: printable ASCII and the
-/// escapes JSON and YAML share, plus YAML's `\\U`; any other escape is not this reader's.
+/// escapes JSON and YAML share, plus YAML's `\U`; any other escape is not this reader's.
 fn unquote(literal: &str) -> Option<String> {
     let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
     let mut out = String::with_capacity(inner.len());
@@ -399,6 +399,15 @@ mod tests {
         );
         let back: Value = serde_yaml_ng::from_str(&text).unwrap();
         assert_eq!(back, value);
+    }
+
+    #[test]
+    fn characters_beyond_the_bmp_are_escaped_as_yaml_reads_them() {
+        let value = json!({"owner": "team \u{1f600}"});
+        let text = to_yaml(&value, &BTreeSet::new());
+        assert_eq!(text, "owner: \"team \\U0001f600\"\n");
+        assert_eq!(serde_yaml_ng::from_str::<Value>(&text).unwrap(), value, "a surrogate pair would be refused");
+        assert_eq!(read(&text), Some(value));
     }
 
     /// What serde_yaml_ng reads from `text`, every document, or `None` where it refuses.
