@@ -31,35 +31,9 @@ fn options() -> Options {
 }
 
 /// A development policy with `n` consumers, each `c{i:05}` with key `env:K{i}`, and a
-/// per-consumer rate limit for every tenth.
+/// per-consumer rate limit for every tenth; `scripts/bench-policy.sh` writes the same text.
 fn many_consumers(n: usize) -> String {
-    let mut text = String::from(
-        "version: 1
-name: many-consumers
-environment: development
-upstream:
-  url: https://api.anthropic.com
-  api_key: env:ANTHROPIC_API_KEY
-  anthropic_version: \"2023-06-01\"
-  models: [claude-sonnet-4-5]
-listener:
-  host: localhost
-  port: 8080
-auth:
-  method: api_key
-  api_key:
-    header: x-api-key
-audit:
-  enabled: true
-  redact_headers: [authorization, x-api-key]
-rate_limits:
-  requests_per_minute: 100
-  burst: 20
-targets:
-  truefoundry: {tenant: acme, secret_group: many-consumers}
-consumers:
-",
-    );
+    let mut text = String::from(include_str!("many-consumers.head"));
     for i in 0..n {
         let _ = write!(text, "  - name: c{i:05}\n    key: env:K{i}\n    issued: 2026-10-01\n");
         if i % 10 == 0 {

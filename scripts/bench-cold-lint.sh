@@ -26,31 +26,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 typical=$repo/tests/fixtures/base-production.yaml
 large=$tmp/many-consumers.yaml
-{
-    cat <<'EOF'
-version: 1
-name: many-consumers
-environment: development
-upstream:
-  url: https://api.anthropic.com
-  api_key: env:ANTHROPIC_API_KEY
-  anthropic_version: "2023-06-01"
-listener:
-  host: localhost
-  port: 8080
-auth:
-  method: api_key
-  api_key:
-    header: x-api-key
-audit:
-  enabled: true
-  redact_headers: [authorization, x-api-key]
-consumers:
-EOF
-    for ((i = 0; i < 10000; i++)); do
-        printf '  - name: c%d\n    key: env:K%d\n    issued: 2026-10-01\n' "$i" "$i"
-    done
-} > "$large"
+scripts/bench-policy.sh 10000 > "$large"
 
 # A fixed date keeps both policies clean (exit 0), so hyperfine's failure check
 # means something; check it once here too, showing the output if it isn't.

@@ -5,8 +5,8 @@
 #
 #   scripts/bench-pipeline.sh [RUNS]      (default 10 runs per command, 3 warm-up runs)
 #
-# The policy is the one `cargo bench --bench pipeline` builds: a development policy whose every
-# tenth consumer has its own rate limit. In-process figures are `cargo bench --bench pipeline`.
+# The policy is scripts/bench-policy.sh's, the one `cargo bench --bench pipeline` builds: a
+# development policy whose every tenth consumer has its own rate limit.
 set -euo pipefail
 
 repo=$(git -C "$(dirname "${BASH_SOURCE[0]}")/.." rev-parse --show-toplevel)
@@ -30,43 +30,8 @@ today=2026-11-23
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-policy() {
-    cat <<'EOF'
-version: 1
-name: many-consumers
-environment: development
-upstream:
-  url: https://api.anthropic.com
-  api_key: env:ANTHROPIC_API_KEY
-  anthropic_version: "2023-06-01"
-  models: [claude-sonnet-4-5]
-listener:
-  host: localhost
-  port: 8080
-auth:
-  method: api_key
-  api_key:
-    header: x-api-key
-audit:
-  enabled: true
-  redact_headers: [authorization, x-api-key]
-rate_limits:
-  requests_per_minute: 100
-  burst: 20
-targets:
-  truefoundry: {tenant: acme, secret_group: many-consumers}
-consumers:
-EOF
-    awk -v n="$1" 'BEGIN {
-        for (i = 0; i < n; i++) {
-            printf "  - name: c%05d\n    key: env:K%d\n    issued: 2026-10-01\n", i, i
-            if (i % 10 == 0) printf "    rate_limit:\n      requests_per_minute: 200\n"
-        }
-    }'
-}
-
 for n in 10000 50000; do
-    policy "$n" > "$tmp/p$n.yaml"
+    scripts/bench-policy.sh "$n" > "$tmp/p$n.yaml"
     # The deployed side: the render itself, so diff compares every file and finds no drift (exit 0).
     "$gatectl" render -t all --today "$today" --out "$tmp/out$n" "$tmp/p$n.yaml" >/dev/null 2>&1
 done
