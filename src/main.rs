@@ -15,7 +15,8 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 
 fn main() -> std::process::ExitCode {
     // Freed pages go back to the OS at once, not 10 ms later: a run is short, and without this
-    // its peak resident memory is the sum of every phase's, not the largest (75 → 53 MiB).
+    // its peak resident memory is the sum of every phase's, not the largest (render -t all of
+    // 10,000 consumers: about 80 → 55 MiB, for some 20 % more time; see the README's Benchmarks).
     // SAFETY: an option setter of the allocator linked above, called before any other thread runs.
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     gatectl::cli::main()

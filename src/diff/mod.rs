@@ -49,9 +49,10 @@ pub struct Normalized {
 }
 
 impl Normalized {
-    /// A form of values whose secrets were registered as they were made (a config with its
-    /// references resolved, each value registered as it was read): the rest of its values, such
-    /// as the note that a variable is not set, are not secrets to search every output for.
+    /// A copy of a form already made, with its references resolved: its secret values are the
+    /// original's (registered when that form was made) or the variables' values (registered as
+    /// they were read), and the rest, such as the note that a variable is not set, are no secrets
+    /// to search every output for.
     pub fn of_registered_values() -> Normalized {
         Normalized { registered_elsewhere: true, ..Normalized::default() }
     }
